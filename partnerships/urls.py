@@ -1,0 +1,15 @@
+from django.urls import path
+
+from partnerships import views
+
+app_name = "partnerships"
+
+urlpatterns = [
+    path("matrix/", views.matrix, name="matrix"),
+    path("matrix/csv/", views.matrix_csv, name="matrix_csv"),
+    path("partnerships/", views.PartnershipListView.as_view(), name="partnership_list"),
+    path("partnerships/<slug:slug>/", views.PartnershipDetailView.as_view(), name="partnership_detail"),
+    path("themes/", views.ThemeListView.as_view(), name="theme_list"),
+    path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
+    path("arrangements/", views.ArrangementListView.as_view(), name="arrangement_list"),
+]

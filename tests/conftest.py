@@ -1,0 +1,163 @@
+"""Shared fixtures: the programme data, a fixed cast of users, and the browser for end-to-end tests.
+
+The cast, used by every feature's tests:
+- ``facilitator``: an NCB facilitator (in the facilitators group);
+- ``lead_a``: a lead of ``partnership_a`` (Devon, Plymouth, Torbay);
+- ``lead_b``: a lead of ``partnership_b`` (North Lincolnshire);
+- the anonymous visitor is Django's plain ``client``.
+"""
+
+import os
+import shutil
+from pathlib import Path
+
+import pytest
+from django.contrib.auth import get_user_model
+
+from partnerships import programme_data
+from partnerships.models import Membership, MembershipRole, Partnership
+from partnerships.roles import facilitators_group
+
+PASSWORD = "a-long-test-password-1"
+CHROMIUM = os.environ.get("CHROMIUM_PATH", "/usr/bin/chromium")
+CHROMIUM_ARGS = [
+    "--headless",
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-quic",
+    "--no-first-run",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+]
+ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture
+def programme(db):
+    """The deck's programme data: 17 partnerships, 11 themes, 36 matrix marks, 3 arrangements."""
+    programme_data.load()
+
+
+@pytest.fixture
+def partnership_a(programme):
+    return Partnership.objects.get(slug="devon-plymouth-torbay")
+
+
+@pytest.fixture
+def partnership_b(programme):
+    return Partnership.objects.get(slug="north-lincolnshire")
+
+
+def make_user(username, **extra):
+    return get_user_model().objects.create_user(
+        username=username, email=f"{username}@example.org", password=PASSWORD, **extra
+    )
+
+
+@pytest.fixture
+def facilitator(db):
+    user = make_user("facilitator", first_name="Fran")
+    user.groups.add(facilitators_group())
+    return user
+
+
+@pytest.fixture
+def lead_a(partnership_a):
+    user = make_user("lead-a", first_name="Alex")
+    Membership.objects.create(user=user, partnership=partnership_a, role=MembershipRole.LEAD)
+    return user
+
+
+@pytest.fixture
+def lead_b(partnership_b):
+    user = make_user("lead-b", first_name="Bo")
+    Membership.objects.create(user=user, partnership=partnership_b, role=MembershipRole.LEAD)
+    return user
+
+
+@pytest.fixture
+def client_for(client):
+    """Log the test client in as a user (or stay anonymous with None) and return it."""
+
+    def login(user):
+        client.logout()
+        if user is not None:
+            client.force_login(user)
+        return client
+
+    return login
+
+
+# Browser tests ---------------------------------------------------------------------------------------
+
+
+def chromium_available():
+    return Path(CHROMIUM).exists() or shutil.which(CHROMIUM) is not None
+
+
+@pytest.fixture(scope="session")
+def browser():
+    if not chromium_available():
+        message = (
+            f"Chromium not found at {CHROMIUM}. Install it with `apt-get install -y chromium` "
+            "(or set CHROMIUM_PATH) to run the browser tests."
+        )
+        if os.environ.get("CI") == "true":
+            pytest.fail(message + " Under CI=true the browser tests are required.")
+        pytest.skip(message)
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as playwright:
+        browser = playwright.chromium.launch(executable_path=CHROMIUM, args=CHROMIUM_ARGS, headless=True)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser, live_server):
+    # bypass_csp lets the test inject axe-core; the portal's own pages never need it.
+    context = browser.new_context(bypass_csp=True, base_url=live_server.url)
+    page = context.new_page()
+    page.set_default_timeout(15_000)
+    yield page
+    context.close()
+
+
+@pytest.fixture
+def login_in_browser(page):
+    """Log a user in through the portal's own log-in form."""
+
+    def login(user):
+        page.goto("/accounts/login/")
+        page.get_by_label("Username").fill(user.username)
+        page.get_by_label("Password").fill(PASSWORD)
+        page.get_by_role("button", name="Log in").click()
+        page.wait_for_load_state()
+
+    return login
+
+
+def assert_no_axe_violations(page):
+    """Run axe-core (shipped by the axe-playwright-python package) on the page and fail on any violation."""
+    from axe_playwright_python.sync_playwright import Axe
+
+    results = Axe().run(page)
+    violations = results.response["violations"]
+    report = "\n".join(
+        f"{violation['id']} ({violation['impact']}): {violation['help']} at "
+        + ", ".join(str(node["target"]) for node in violation["nodes"][:5])
+        for violation in violations
+    )
+    assert not violations, f"axe-core found violations on {page.url}:\n{report}"
+
+
+@pytest.fixture
+def axe():
+    return assert_no_axe_violations
+
+
+@pytest.fixture
+def artifacts_dir():
+    ARTIFACTS.mkdir(exist_ok=True)
+    return ARTIFACTS
