@@ -9,5 +9,7 @@ admin.site.site_title = "EA Portal admin"
 urlpatterns = [
     path("", views.home, name="home"),
     path("", include("partnerships.urls")),
+    path("", include("learning.urls")),
+    path("", include("resources.urls")),
     path("admin/", admin.site.urls),
 ]

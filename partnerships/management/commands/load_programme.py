@@ -11,6 +11,8 @@ from partnerships.roles import facilitators_group
 # missing, so the command can be run any number of times.
 LOADERS = [
     "partnerships.programme_data.load",
+    "learning.seed.load",
+    "resources.seed.load",
 ]
 
 DEMO_PASSWORD = "ea-portal-demo"  # noqa: S105 (refused unless DJANGO_DEBUG is on)
