@@ -14,7 +14,7 @@ class MatrixFilter(django_filters.FilterSet):
         queryset=Theme.objects.in_matrix(),
         # Two themes chosen means partnerships working on both, not either.
         conjoined=True,
-        widget=forms.CheckboxSelectMultiple,
+        widget=forms.CheckboxSelectMultiple(attrs={"class": "form-check-input"}),
     )
     region = django_filters.ChoiceFilter(choices=Region.choices, empty_label="All regions")
 

@@ -6,6 +6,7 @@ from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
+from ea_portal.charts import Category, HorizontalBarChart
 from partnerships.filters import MatrixFilter
 from partnerships.models import Partnership, PublishedArrangement, SiteApproach, Theme
 
@@ -39,8 +40,34 @@ def build_matrix(request):
     return Matrix(filterset, columns, rows, totals)
 
 
+def partnership_coverage_chart(matrix):
+    """How many of the partnerships shown work on each matrix theme: the totals row, drawn."""
+    categories = [
+        Category(theme.column_label, [total], theme.get_absolute_url())
+        for theme, total in zip(matrix.columns, matrix.totals, strict=True)
+    ]
+    most = max(categories, key=lambda category: category.total, default=None)
+    description = f"Bar chart of how many of the {len(matrix.rows)} partnerships shown work on each approach."
+    if most and most.total:
+        description += f" The most common is {most.label}, with {most.total}."
+    return HorizontalBarChart(
+        chart_id="partnerships-per-theme",
+        title="Partnerships working on each approach",
+        description=description,
+        series=["Partnerships"],
+        categories=categories,
+        value_label="Partnerships",
+        category_heading="Approach",
+    )
+
+
 def matrix(request):
-    return render(request, "partnerships/matrix.html", {"matrix": build_matrix(request)})
+    matrix = build_matrix(request)
+    return render(
+        request,
+        "partnerships/matrix.html",
+        {"matrix": matrix, "coverage_chart": partnership_coverage_chart(matrix)},
+    )
 
 
 def matrix_csv(request):
