@@ -34,4 +34,8 @@ MAIN_NAVIGATION = [
     NavItem("Early Adopters", "partnerships:partnership_list", section="/partnerships/"),
     NavItem("Themes", "partnerships:theme_list", section="/themes/"),
     NavItem("Published arrangements", "partnerships:arrangement_list", section="/arrangements/"),
+    # Resources, FAQs and the newsletter (the engage page leads to sign-up and the archive).
+    NavItem("Resources", "resources:resource_list", section="/resources/"),
+    NavItem("FAQs", "resources:faq_list", section="/faqs/"),
+    NavItem("Engage", "resources:engage", section="/engage/"),
 ]

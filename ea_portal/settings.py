@@ -194,3 +194,23 @@ LOGGING = {
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
 }
+
+# Resources, FAQs and the newsletter (resources app) ------------------------------------------------------
+# Uploaded resource files larger than this are refused (bytes; default 20 MB).
+RESOURCE_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_RESOURCE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
+# Absolute links in emails sent outside a request (send_newsletter), e.g. https://portal.example.org
+PORTAL_BASE_URL = os.environ.get("DJANGO_PORTAL_BASE_URL", "http://localhost:8000")
+# How long a newsletter confirmation link stays valid (seconds).
+NEWSLETTER_CONFIRMATION_MAX_AGE = int(os.environ.get("DJANGO_NEWSLETTER_CONFIRMATION_MAX_AGE", str(3 * 24 * 3600)))
+# Rate limits (django-ratelimit): per client address for sign-ups and questions; per email address too for
+# sign-ups. The counters live in the cache: the local-memory default counts per process, so a deployment with
+# several worker processes should point DJANGO_CACHE_BACKEND/DJANGO_CACHE_LOCATION at a shared cache
+# (memcached or Redis).
+NEWSLETTER_SIGNUP_RATE = os.environ.get("DJANGO_NEWSLETTER_SIGNUP_RATE", "5/h")
+FAQ_QUESTION_RATE = os.environ.get("DJANGO_FAQ_QUESTION_RATE", "5/h")
+CACHES = {
+    "default": {
+        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
+        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "ea-portal"),
+    }
+}

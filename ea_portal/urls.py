@@ -1,7 +1,9 @@
 from django.contrib import admin
+from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from ea_portal import views
+from ea_portal.sitemaps import SITEMAPS, robots_txt
 
 admin.site.site_header = "EA Portal administration"
 admin.site.site_title = "EA Portal admin"
@@ -11,5 +13,8 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("learning.urls")),
     path("", include("resources.urls")),
+    path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
+    path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
+    path("robots.txt", robots_txt, name="robots_txt"),
 ]

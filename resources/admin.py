@@ -1,0 +1,152 @@
+import csv
+
+from django.contrib import admin
+from django.core.exceptions import PermissionDenied
+from django.db.models import Prefetch
+from django.http import StreamingHttpResponse
+from django.urls import path, reverse
+from django.utils import timezone
+
+from partnerships.models import Theme
+from resources.forms import ResourceForm
+from resources.models import FAQ, NewsletterDelivery, NewsletterIssue, Resource, ResourceDownload, Subscriber
+
+# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
+FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
+EXPORT_CHUNK_SIZE = 2000
+
+
+def neutralise(value):
+    text = "" if value is None else str(value)
+    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
+
+
+class _Echo:
+    """A write-only file for csv.writer: each row is handed straight back, to be streamed."""
+
+    def write(self, value):
+        return value
+
+
+def subscriber_rows(queryset):
+    writer = csv.writer(_Echo())
+    yield writer.writerow(
+        ["Email", "Name", "Organisation", "Status", "Themes", "Consented at", "Confirmed at", "Consent wording"]
+    )
+    subscribers = queryset.prefetch_related(Prefetch("themes", queryset=Theme.objects.only("name")))
+    for subscriber in subscribers.iterator(chunk_size=EXPORT_CHUNK_SIZE):
+        yield writer.writerow(
+            neutralise(value)
+            for value in (
+                subscriber.email,
+                subscriber.name,
+                subscriber.organisation,
+                subscriber.get_status_display(),
+                "; ".join(theme.name for theme in subscriber.themes.all()),
+                subscriber.consented_at.isoformat() if subscriber.consented_at else "",
+                subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else "",
+                subscriber.consent_text,
+            )
+        )
+
+
+def stream_subscribers_csv(queryset):
+    response = StreamingHttpResponse(subscriber_rows(queryset.order_by("pk")), content_type="text/csv; charset=utf-8")
+    response["Content-Disposition"] = f'attachment; filename="newsletter-subscribers-{timezone.localdate()}.csv"'
+    return response
+
+
+@admin.register(Subscriber)
+class SubscriberAdmin(admin.ModelAdmin):
+    list_display = ["email", "name", "organisation", "status", "consented_at", "confirmed_at"]
+    list_filter = ["status", "themes"]
+    search_fields = ["email", "name", "organisation"]
+    readonly_fields = ["consent_text", "consented_at", "confirmed_at", "unsubscribed_at", "created"]
+    filter_horizontal = ["themes"]
+    date_hierarchy = "created"
+    actions = ["export_csv"]
+    change_list_template = "resources/admin/subscriber_change_list.html"
+
+    def get_urls(self):
+        return [
+            path("export/", self.admin_site.admin_view(self.export_view), name="resources_subscriber_export"),
+            *super().get_urls(),
+        ]
+
+    def export_view(self, request):
+        """Every subscriber matching the change list's current search and filters, as a streamed CSV."""
+        if not self.has_view_permission(request):
+            raise PermissionDenied
+        changelist = self.get_changelist_instance(request)
+        return stream_subscribers_csv(changelist.get_queryset(request))
+
+    @admin.action(description="Export the selected subscribers to CSV", permissions=["view"])
+    def export_csv(self, request, queryset):
+        return stream_subscribers_csv(queryset)
+
+    def changelist_view(self, request, extra_context=None):
+        query = request.GET.urlencode()
+        export_url = reverse("admin:resources_subscriber_export") + (f"?{query}" if query else "")
+        return super().changelist_view(request, {**(extra_context or {}), "export_url": export_url})
+
+
+@admin.register(Resource)
+class ResourceAdmin(admin.ModelAdmin):
+    form = ResourceForm
+    list_display = ["title", "kind", "partnership", "published", "download_count", "updated"]
+    list_filter = ["published", "kind", "themes"]
+    list_select_related = ["partnership"]
+    search_fields = ["title", "description"]
+    readonly_fields = ["download_count", "original_filename", "content_type", "file_size", "created", "updated"]
+    fields = [
+        "title",
+        "slug",
+        "kind",
+        "themes",
+        "partnership",
+        "description",
+        "file",
+        "external_url",
+        "published",
+        *readonly_fields,
+    ]
+    prepopulated_fields = {"slug": ["title"]}
+    filter_horizontal = ["themes"]
+    autocomplete_fields = ["partnership"]
+
+
+@admin.register(ResourceDownload)
+class ResourceDownloadAdmin(admin.ModelAdmin):
+    list_display = ["resource", "downloaded_at"]
+    list_select_related = ["resource"]
+    date_hierarchy = "downloaded_at"
+    search_fields = ["resource__title"]
+
+
+@admin.register(FAQ)
+class FAQAdmin(admin.ModelAdmin):
+    list_display = ["question_start", "theme", "status", "order", "created"]
+    list_filter = ["status", "theme"]
+    list_select_related = ["theme"]
+    search_fields = ["question", "answer"]
+
+    @admin.display(description="Question")
+    def question_start(self, faq):
+        return str(faq)
+
+
+@admin.register(NewsletterIssue)
+class NewsletterIssueAdmin(admin.ModelAdmin):
+    list_display = ["subject", "published_at", "updated"]
+    list_filter = ["themes"]
+    search_fields = ["subject", "body"]
+    prepopulated_fields = {"slug": ["subject"]}
+    filter_horizontal = ["themes"]
+
+
+@admin.register(NewsletterDelivery)
+class NewsletterDeliveryAdmin(admin.ModelAdmin):
+    list_display = ["issue", "subscriber", "status", "claimed_at", "sent_at"]
+    list_filter = ["status", "issue"]
+    list_select_related = ["issue", "subscriber"]
+    search_fields = ["subscriber__email", "issue__subject"]

@@ -1,0 +1,167 @@
+from crispy_forms.helper import FormHelper
+from crispy_forms.layout import Submit
+from django import forms
+from django.core.files.uploadedfile import UploadedFile
+from django.utils.text import slugify
+
+from partnerships.models import Theme
+from resources.models import FAQ, NewsletterIssue, Resource
+from resources.uploads import ALLOWED_DESCRIPTION, detect_file_type, max_upload_bytes, stored_name
+
+# Stored with each sign-up, word for word, as the record of what the person agreed to.
+CONSENT_STATEMENT = (
+    "I agree that the National Children's Bureau (NCB) may email me the Safeguarding Early Adopters newsletter "
+    "about the themes I have chosen. NCB keeps my email address, name and organisation only for this purpose, "
+    "never shares them, and deletes them on request. I can unsubscribe at any time with the link in every "
+    "newsletter."
+)
+
+
+def form_helper(submit_label):
+    helper = FormHelper()
+    helper.form_tag = False
+    helper.add_input(Submit("submit", submit_label))
+    return helper
+
+
+# Addresses of pages beside the items' own ("resources/new/", "resources/feed/...").
+RESERVED_SLUGS = {"new", "feed"}
+
+
+def unique_slug(model, title):
+    base = slugify(title)[:180] or "item"
+    slug, number = base, 2
+    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
+        slug, number = f"{base}-{number}", number + 1
+    return slug
+
+
+class ResourceForm(forms.ModelForm):
+    class Meta:
+        model = Resource
+        fields = ["title", "kind", "themes", "partnership", "description", "file", "external_url"]
+        widgets = {"themes": forms.CheckboxSelectMultiple, "description": forms.Textarea(attrs={"rows": 6})}
+        labels = {"external_url": "External address", "file": "File"}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.detected_type = None
+        limit = max_upload_bytes() // (1024 * 1024)
+        self.fields[
+            "file"
+        ].help_text = f"{ALLOWED_DESCRIPTION}, up to {limit} MB. Give either a file or an external address, not both."
+        self.fields["partnership"].empty_label = "None (an NCB resource)"
+        self.helper = form_helper("Save resource")
+
+    def clean_file(self):
+        uploaded = self.cleaned_data.get("file")
+        if isinstance(uploaded, UploadedFile):
+            self.detected_type = detect_file_type(uploaded)
+            # Renamed before the model sees it: the storage only ever gets the generated name.
+            self.original_filename = uploaded.name
+            uploaded.name = stored_name(self.detected_type)
+        return uploaded
+
+    def clean(self):
+        cleaned = super().clean()
+        has_file = bool(cleaned.get("file")) or (self.detected_type is not None)
+        has_url = bool(cleaned.get("external_url"))
+        if "file" in self.errors:
+            return cleaned
+        if has_file and has_url:
+            raise forms.ValidationError("Give either a file or an external address, not both.")
+        if not has_file and not has_url:
+            raise forms.ValidationError("Upload a file or give the resource's external address.")
+        return cleaned
+
+    def save(self, commit=True):
+        resource = super().save(commit=False)
+        if not resource.slug:
+            resource.slug = unique_slug(Resource, resource.title)
+        uploaded = self.cleaned_data.get("file")
+        if self.detected_type is not None:
+            resource.original_filename = self.original_filename[:200]
+            resource.content_type = self.detected_type.content_type
+            resource.file_size = uploaded.size
+        elif not uploaded:
+            resource.original_filename = resource.content_type = ""
+            resource.file_size = None
+        if commit:
+            resource.save()
+            self.save_m2m()
+        return resource
+
+
+class FAQForm(forms.ModelForm):
+    """A facilitator writing or answering a question."""
+
+    class Meta:
+        model = FAQ
+        fields = ["theme", "question", "answer"]
+        widgets = {"question": forms.Textarea(attrs={"rows": 3}), "answer": forms.Textarea(attrs={"rows": 6})}
+
+    def __init__(self, *args, submit_label="Save", **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["theme"].required = True
+        self.fields["theme"].empty_label = "Choose a theme"
+        self.fields["answer"].required = True
+        self.helper = form_helper(submit_label)
+
+
+class AskQuestionForm(forms.ModelForm):
+    """A visitor's question for the facilitators' queue."""
+
+    class Meta:
+        model = FAQ
+        fields = ["question", "asker_email"]
+        widgets = {"question": forms.Textarea(attrs={"rows": 4})}
+        labels = {"question": "Your question", "asker_email": "Your email address (optional)"}
+        help_texts = {
+            "question": "Please do not include anything that could identify a child, family or member of staff.",
+            "asker_email": "Only to tell you when your question has been answered. It is never published.",
+        }
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("Send question")
+
+
+class NewsletterIssueForm(forms.ModelForm):
+    class Meta:
+        model = NewsletterIssue
+        fields = ["subject", "body", "themes"]
+        widgets = {"themes": forms.CheckboxSelectMultiple, "body": forms.Textarea(attrs={"rows": 14})}
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("Save issue")
+
+    def save(self, commit=True):
+        issue = super().save(commit=False)
+        if not issue.slug:
+            issue.slug = unique_slug(NewsletterIssue, issue.subject)
+        if commit:
+            issue.save()
+            self.save_m2m()
+        return issue
+
+
+class SignUpForm(forms.Form):
+    email = forms.EmailField(label="Email address", max_length=254)
+    name = forms.CharField(label="Name (optional)", max_length=120, required=False)
+    organisation = forms.CharField(label="Organisation (optional)", max_length=200, required=False)
+    themes = forms.ModelMultipleChoiceField(
+        label="Themes you are interested in",
+        queryset=Theme.objects.all(),
+        required=False,
+        widget=forms.CheckboxSelectMultiple,
+        help_text="Leave them all unticked to hear about every theme.",
+    )
+    consent = forms.BooleanField(
+        label=CONSENT_STATEMENT,
+        error_messages={"required": "Tick the box to agree to receive the newsletter, or you cannot sign up."},
+    )
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.helper = form_helper("Sign up")
