@@ -5,9 +5,15 @@ from dataclasses import dataclass, field
 
 from django.urls import reverse
 
+from partnerships.roles import is_facilitator, is_partnership_lead
+
 
 def everyone(user):
     return True
+
+
+def can_contribute(user):
+    return is_facilitator(user) or is_partnership_lead(user)
 
 
 @dataclass(frozen=True)
@@ -34,6 +40,11 @@ MAIN_NAVIGATION = [
     NavItem("Early Adopters", "partnerships:partnership_list", section="/partnerships/"),
     NavItem("Themes", "partnerships:theme_list", section="/themes/"),
     NavItem("Published arrangements", "partnerships:arrangement_list", section="/arrangements/"),
+    # Learning: public pages for everyone; contributing for leads and facilitators; review for facilitators.
+    NavItem("Enquiry framework", "learning:enquiry_framework", section="/enquiry/"),
+    NavItem("Learning examples", "learning:example_list", section="/learning/"),
+    NavItem("Contribute", "learning:my_examples", section="/contribute/", visible=can_contribute),
+    NavItem("Review", "learning:review_queue", section="/review/", visible=is_facilitator),
     # Resources, FAQs and the newsletter (the engage page leads to sign-up and the archive).
     NavItem("Resources", "resources:resource_list", section="/resources/"),
     NavItem("FAQs", "resources:faq_list", section="/faqs/"),

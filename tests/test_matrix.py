@@ -209,8 +209,9 @@ def test_list_pages_query_counts_do_not_grow(client, programme, django_assert_nu
         (reverse("partnerships:partnership_list"), 3),
         # 1 the themes with their partnership counts.
         (reverse("partnerships:theme_list"), 1),
-        # 1 the theme, 2 its approaches with their partnerships, 3 its resources, 4 its FAQs (resources).
-        (reverse("partnerships:theme_detail", args=["engagement-with-schools"]), 4),
+        # 1 the theme, 2 its approaches with their partnerships, 3 its published learning examples with their
+        # partnerships, 4 its questions and approaches (learning), 5 its resources, 6 its FAQs (resources).
+        (reverse("partnerships:theme_detail", args=["engagement-with-schools"]), 6),
         # 1 the arrangements with their partnerships.
         (reverse("partnerships:arrangement_list"), 1),
     ]

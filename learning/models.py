@@ -1,0 +1,277 @@
+"""Learning examples, their review workflow and history, and the curated questions and approaches of themes."""
+
+from django.conf import settings
+from django.db import models
+from django.db.models import Count, Q
+from django.urls import reverse
+from django.utils.text import slugify
+
+from partnerships.models import Partnership, Theme
+from partnerships.roles import is_facilitator, led_partnership_ids
+
+
+class Stage(models.TextChoices):
+    """How far an approach has got; shown as a label wherever an example appears."""
+
+    IDEA = "idea", "Idea"
+    BEING_TESTED = "being-tested", "Being tested"
+    EVALUATED_LOCALLY = "evaluated-locally", "Evaluated locally"
+    INDEPENDENTLY_EVALUATED = "independently-evaluated", "Independently evaluated"
+
+
+STAGE_EXPLANATIONS = {
+    Stage.IDEA: "A plan or proposal that has not yet been put into practice. Useful for seeing what others are "
+    "thinking about; there is no evidence yet of whether it works.",
+    Stage.BEING_TESTED: "Being tried out in practice, for example as a pilot. Early learning may be available, "
+    "but it has not been evaluated.",
+    Stage.EVALUATED_LOCALLY: "Put into practice and evaluated by the partnership itself, for example through "
+    "audit, feedback from practitioners and families, or performance data.",
+    Stage.INDEPENDENTLY_EVALUATED: "Put into practice and evaluated by someone independent of the partnership, "
+    "such as a university, an inspectorate or an independent reviewer.",
+}
+
+
+class State(models.TextChoices):
+    """Where an example is in review. Only PUBLISHED examples are visible to everyone."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned with feedback"
+    PUBLISHED = "published", "Published"
+    UNPUBLISHED = "unpublished", "Unpublished"
+
+
+# States in which the partnership's own leads may still edit and submit an example.
+LEAD_EDITABLE_STATES = frozenset({State.DRAFT, State.RETURNED, State.UNPUBLISHED})
+
+# The Markdown sections of an example, in reading order: (field name, heading).
+SECTIONS = [
+    ("context", "Context"),
+    ("what_was_done", "What was done"),
+    ("helped_and_hindered", "What helped and what got in the way"),
+    ("impact_and_evidence", "Impact and evidence"),
+    ("resources_needed", "Resources needed"),
+]
+MARKDOWN_FIELDS = ["summary", *[name for name, _ in SECTIONS]]
+
+# Slugs that are pages of their own under /learning/.
+RESERVED_SLUGS = frozenset({"stages", "new"})
+
+
+class LearningExampleQuerySet(models.QuerySet):
+    def published(self):
+        """Examples everyone may see. Lists, feeds, search and the dashboard all start from here."""
+        return self.filter(state=State.PUBLISHED)
+
+    def visible_to(self, user):
+        """Examples this user may open: facilitators see every example; a partnership lead also sees every
+        state of their own partnerships' examples; everyone else (visitors, other partnerships' leads) sees
+        published examples only. Views answer 404 for anything outside this set."""
+        if is_facilitator(user):
+            return self.all()
+        led = led_partnership_ids(user)
+        if led:
+            return self.filter(Q(state=State.PUBLISHED) | Q(partnership_id__in=led))
+        return self.published()
+
+    def editable_by(self, user):
+        """Examples this user may open for editing (states are checked by the edit view)."""
+        if is_facilitator(user):
+            return self.all()
+        return self.filter(partnership_id__in=led_partnership_ids(user))
+
+    def newest_first(self):
+        return self.order_by(models.F("published_at").desc(nulls_last=True), "-created")
+
+    def for_listing(self):
+        """What a list row shows: the partnership and the themes, without a query per row."""
+        return self.select_related("partnership").prefetch_related("themes")
+
+
+class LearningExample(models.Model):
+    """A structured practice example from a partnership (or a cross-cutting one from NCB)."""
+
+    title = models.CharField(max_length=200)
+    slug = models.SlugField(max_length=220, unique=True)
+    partnership = models.ForeignKey(
+        Partnership,
+        on_delete=models.PROTECT,
+        null=True,
+        blank=True,
+        related_name="learning_examples",
+        help_text="Leave empty for a cross-cutting example written by NCB.",
+    )
+    themes = models.ManyToManyField(Theme, related_name="learning_examples")
+    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.IDEA)
+    summary = models.TextField(help_text="One paragraph: what the approach is and why it matters.")
+    context = models.TextField(blank=True, help_text="The local situation that led to the approach.")
+    what_was_done = models.TextField(blank=True)
+    helped_and_hindered = models.TextField("what helped and what got in the way", blank=True)
+    impact_and_evidence = models.TextField("impact and evidence", blank=True)
+    resources_needed = models.TextField(blank=True)
+    contact_name = models.CharField("contact name", max_length=120)
+    contact_role = models.CharField("contact's role", max_length=200, blank=True)
+    contact_email = models.EmailField("contact email", blank=True)
+
+    state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
+    # Optimistic locking: every content save must name the version it started from.
+    version = models.PositiveIntegerField(default=1, editable=False)
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    # The last change to the content; workflow transitions leave it alone.
+    updated = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    # The first publication; the dashboard counts examples published per month from it.
+    published_at = models.DateTimeField(null=True, blank=True)
+
+    objects = LearningExampleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        indexes = [
+            # /learning/ lists published examples newest first.
+            models.Index(fields=["state", "-published_at"], name="example_state_published_idx"),
+            # The review queue lists submitted examples oldest first.
+            models.Index(fields=["state", "submitted_at"], name="example_state_submitted_idx"),
+        ]
+
+    def __str__(self):
+        return self.title
+
+    def get_absolute_url(self):
+        return reverse("learning:example_detail", args=[self.slug])
+
+    @property
+    def is_published(self):
+        return self.state == State.PUBLISHED
+
+    @property
+    def sections(self):
+        """The sections that have text, as (heading, Markdown) pairs."""
+        return [(heading, getattr(self, name)) for name, heading in SECTIONS if getattr(self, name).strip()]
+
+    @property
+    def source_name(self):
+        return self.partnership.name if self.partnership_id else "NCB"
+
+    def assign_unique_slug(self):
+        base = slugify(self.title)[:200] or "example"
+        slug, number = base, 1
+        while slug in RESERVED_SLUGS or LearningExample.objects.filter(slug=slug).exclude(pk=self.pk).exists():
+            number += 1
+            slug = f"{base}-{number}"
+        self.slug = slug
+
+
+class Action(models.TextChoices):
+    SUBMIT = "submit", "Submitted for review"
+    PUBLISH = "publish", "Published"
+    RETURN = "return", "Returned with feedback"
+    UNPUBLISH = "unpublish", "Unpublished"
+
+
+class Transition(models.Model):
+    """One step of an example through review: who did it, when, and what they confirmed or said."""
+
+    example = models.ForeignKey(LearningExample, on_delete=models.CASCADE, related_name="transitions")
+    action = models.CharField(max_length=20, choices=Action.choices)
+    from_state = models.CharField(max_length=20, choices=State.choices)
+    to_state = models.CharField(max_length=20, choices=State.choices)
+    by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    at = models.DateTimeField(auto_now_add=True)
+    feedback = models.TextField(blank=True)
+    anonymity_confirmed = models.BooleanField(
+        default=False,
+        help_text="The person confirmed no child, family or member of staff can be identified from the text.",
+    )
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # An example's history and its latest feedback are read newest first.
+            models.Index(fields=["example", "-at"], name="transition_example_at_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.example}: {self.get_action_display()}"
+
+    def get_absolute_url(self):
+        return self.example.get_absolute_url()
+
+
+class ExampleVersion(models.Model):
+    """A snapshot of an example's content, kept on every save so that nothing written is ever lost."""
+
+    example = models.ForeignKey(LearningExample, on_delete=models.CASCADE, related_name="versions")
+    number = models.PositiveIntegerField()
+    content = models.JSONField()
+    saved_by = models.ForeignKey(settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, related_name="+")
+    saved_at = models.DateTimeField(auto_now_add=True)
+    note = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-number"]
+        constraints = [
+            # The history pages and restore find a version by its number.
+            models.UniqueConstraint(fields=["example", "number"], name="exampleversion_unique_number"),
+        ]
+
+    def __str__(self):
+        return f"{self.example}, version {self.number}"
+
+    def get_absolute_url(self):
+        return reverse("learning:example_history", args=[self.example.slug])
+
+
+class ItemKind(models.TextChoices):
+    QUESTION = "question", "Question to consider"
+    APPROACH = "approach", "Approach being taken"
+
+
+class CuratedItemQuerySet(models.QuerySet):
+    def questions(self):
+        return self.filter(kind=ItemKind.QUESTION)
+
+    def approaches(self):
+        return self.filter(kind=ItemKind.APPROACH)
+
+
+class CuratedItem(models.Model):
+    """A question to consider or an approach being taken, curated by NCB and shown on a theme's page."""
+
+    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="curated_items")
+    kind = models.CharField(max_length=20, choices=ItemKind.choices)
+    group = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Optional heading that items are gathered under, such as a workshop's name.",
+    )
+    text = models.TextField(help_text="Markdown. Use a list for either/or options.")
+    source = models.CharField(max_length=200, blank=True, help_text="Who this comes from, such as a partnership.")
+    order = models.PositiveSmallIntegerField(default=0, help_text="Position within the theme's list.")
+
+    objects = CuratedItemQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["theme__order", "kind", "order", "pk"]
+        indexes = [
+            # Theme pages read a theme's items in order.
+            models.Index(fields=["theme", "kind", "order"], name="curateditem_theme_kind_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.get_kind_display()} ({self.theme}): {self.text[:60]}"
+
+    def get_absolute_url(self):
+        return f"{self.theme.get_absolute_url()}#{self.kind}-{self.pk}"
+
+
+def themes_with_published_example_counts(themes):
+    """Annotate themes with `published_example_count`, in the same query."""
+    return themes.annotate(
+        published_example_count=Count(
+            "learning_examples", filter=Q(learning_examples__state=State.PUBLISHED), distinct=True
+        )
+    )
