@@ -244,7 +244,7 @@ class CuratedItem(models.Model):
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="curated_items")
     kind = models.CharField(max_length=20, choices=ItemKind.choices)
     group = models.CharField(
-        max_length=200,
+        max_length=300,
         blank=True,
         help_text="Optional heading that items are gathered under, such as a workshop's name.",
     )

@@ -307,7 +307,7 @@ def version_number(request, name, default):
 @login_required
 def example_compare(request, slug):
     example = get_example_for_facilitator(request, slug)
-    older_number = version_number(request, "from", example.version - 1)
+    older_number = version_number(request, "from", max(example.version - 1, 1))
     newer_number = version_number(request, "to", example.version)
     older, newer = sorted(
         [

@@ -82,7 +82,7 @@ class Migration(migrations.Migration):
             fields=[
                 ('id', models.BigAutoField(auto_created=True, primary_key=True, serialize=False, verbose_name='ID')),
                 ('kind', models.CharField(choices=[('question', 'Question to consider'), ('approach', 'Approach being taken')], max_length=20)),
-                ('group', models.CharField(blank=True, help_text="Optional heading that items are gathered under, such as a workshop's name.", max_length=200)),
+                ('group', models.CharField(blank=True, help_text="Optional heading that items are gathered under, such as a workshop's name.", max_length=300)),
                 ('text', models.TextField(help_text='Markdown. Use a list for either/or options.')),
                 ('source', models.CharField(blank=True, help_text='Who this comes from, such as a partnership.', max_length=200)),
                 ('order', models.PositiveSmallIntegerField(default=0, help_text="Position within the theme's list.")),
