@@ -52,8 +52,9 @@ class HorizontalBarChart:
     categories: list = field(default_factory=list)
     value_label: str = "Number"
     category_heading: str = "Theme"
+    csv_url: str = ""
 
-    label_width = 300
+    label_width = 380  # fits a 44-character label (longer ones are shortened) at the chart's font size
     plot_width = 420
     bar_height = 22
     gap = 10
@@ -83,6 +84,17 @@ class HorizontalBarChart:
     @property
     def stacked(self):
         return len(self.series) > 1
+
+    def table_headings(self):
+        """The headings of the table alternative (and of the chart's CSV download)."""
+        if self.stacked:
+            return [self.category_heading, *self.series, "Total"]
+        return [self.category_heading, self.value_label]
+
+    def table_rows(self):
+        if self.stacked:
+            return [[category.label, *category.values, category.total] for category in self.categories]
+        return [[category.label, category.total] for category in self.categories]
 
     def bars(self):
         scale = self.plot_width / self.maximum if self.maximum else 0
@@ -118,12 +130,15 @@ class ColumnChart:
     categories: list = field(default_factory=list)  # Category with a single value each
     value_label: str = "Number"
     category_heading: str = "Month"
+    csv_url: str = ""
 
     plot_height = 200
     column_width = 28
     gap = 8
-    left = 40
-    top = 10
+    # Room for the month labels, slanted down to the left from under the first column, and for the value
+    # written above the tallest column.
+    left = 60
+    top = 24
 
     @property
     def maximum(self):
@@ -140,6 +155,12 @@ class ColumnChart:
     @property
     def baseline(self):
         return self.top + self.plot_height
+
+    def table_headings(self):
+        return [self.category_heading, self.value_label]
+
+    def table_rows(self):
+        return [[category.label, category.total] for category in self.categories]
 
     def columns(self):
         scale = self.plot_height / self.maximum if self.maximum else 0

@@ -49,4 +49,6 @@ MAIN_NAVIGATION = [
     NavItem("Resources", "resources:resource_list", section="/resources/"),
     NavItem("FAQs", "resources:faq_list", section="/faqs/"),
     NavItem("Engage", "resources:engage", section="/engage/"),
+    # The programme at a glance: the facilitators' dashboard (the public coverage page is linked from the matrix).
+    NavItem("Dashboard", "dashboard:dashboard", section="/dashboard/", visible=is_facilitator),
 ]

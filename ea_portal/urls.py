@@ -13,6 +13,7 @@ urlpatterns = [
     path("", include("partnerships.urls")),
     path("", include("learning.urls")),
     path("", include("resources.urls")),
+    path("", include("ea_portal.dashboard.urls")),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

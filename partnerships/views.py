@@ -7,6 +7,7 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
 from ea_portal.charts import Category, HorizontalBarChart
+from ea_portal.dashboard.coverage import examples_by_stage_chart, theme_stage_chart, with_published_stage_counts
 from partnerships.filters import MatrixFilter
 from partnerships.models import Partnership, PublishedArrangement, SiteApproach, Theme
 
@@ -40,34 +41,51 @@ def build_matrix(request):
     return Matrix(filterset, columns, rows, totals)
 
 
-def partnership_coverage_chart(matrix):
-    """How many of the partnerships shown work on each matrix theme: the totals row, drawn."""
+def partnerships_per_theme_chart(themes, counts, *, shown, noun, label):
+    """How many partnerships work on each theme (called `noun` on this page): bars linking to the themes."""
     categories = [
-        Category(theme.column_label, [total], theme.get_absolute_url())
-        for theme, total in zip(matrix.columns, matrix.totals, strict=True)
+        Category(label(theme), [count], theme.get_absolute_url()) for theme, count in zip(themes, counts, strict=True)
     ]
     most = max(categories, key=lambda category: category.total, default=None)
-    description = f"Bar chart of how many of the {len(matrix.rows)} partnerships shown work on each approach."
+    description = f"Bar chart of how many of {shown} work on each {noun}."
     if most and most.total:
         description += f" The most common is {most.label}, with {most.total}."
     return HorizontalBarChart(
         chart_id="partnerships-per-theme",
-        title="Partnerships working on each approach",
+        title=f"Partnerships working on each {noun}",
         description=description,
         series=["Partnerships"],
         categories=categories,
         value_label="Partnerships",
-        category_heading="Approach",
+        category_heading=noun.capitalize(),
+    )
+
+
+def matrix_column_label(theme):
+    return theme.column_label
+
+
+def partnership_coverage_chart(matrix):
+    """How many of the partnerships shown work on each matrix theme: the totals row, drawn."""
+    return partnerships_per_theme_chart(
+        matrix.columns,
+        matrix.totals,
+        shown=f"the {len(matrix.rows)} partnerships shown",
+        noun="approach",
+        label=matrix_column_label,
     )
 
 
 def matrix(request):
     matrix = build_matrix(request)
-    return render(
-        request,
-        "partnerships/matrix.html",
-        {"matrix": matrix, "coverage_chart": partnership_coverage_chart(matrix)},
-    )
+    # Published examples are counted across the programme, whatever partnerships the filters show.
+    themes = with_published_stage_counts(Theme.objects.in_matrix())
+    context = {
+        "matrix": matrix,
+        "coverage_chart": partnership_coverage_chart(matrix),
+        "examples_chart": examples_by_stage_chart(themes, label=matrix_column_label),
+    }
+    return render(request, "partnerships/matrix.html", context)
 
 
 def matrix_csv(request):
@@ -107,13 +125,31 @@ class ThemeListView(ListView):
     template_name = "partnerships/theme_list.html"
 
     def get_queryset(self):
-        return Theme.objects.with_partnership_counts()
+        # Aggregating queries ignore Meta.ordering, so the themes' order is given here.
+        return Theme.objects.with_partnership_counts().order_by("order", "name")
+
+    def get_context_data(self, **kwargs):
+        context = super().get_context_data(**kwargs)
+        themes = context["object_list"]
+        context["partnerships_chart"] = partnerships_per_theme_chart(
+            themes,
+            [theme.partnership_count for theme in themes],
+            shown="the Early Adopter partnerships",
+            noun="theme",
+            label=str,
+        )
+        # A second query: counting the examples in the first would join them with every partnership's marks.
+        context["examples_chart"] = examples_by_stage_chart(
+            with_published_stage_counts(Theme.objects.order_by("order", "name"))
+        )
+        return context
 
 
 def theme_detail(request, slug):
-    theme = get_object_or_404(Theme, slug=slug)
+    theme = get_object_or_404(with_published_stage_counts(Theme.objects.all()), slug=slug)
     approaches = theme.approaches.select_related("partnership").order_by("partnership__deck_order")
-    return render(request, "partnerships/theme_detail.html", {"theme": theme, "approaches": approaches})
+    context = {"theme": theme, "approaches": approaches, "examples_chart": theme_stage_chart(theme)}
+    return render(request, "partnerships/theme_detail.html", context)
 
 
 class ArrangementListView(ListView):

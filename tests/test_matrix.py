@@ -193,11 +193,12 @@ def test_matrix_query_count_does_not_grow_with_partnerships(client, programme, d
         add_partnerships(total)
         assert Partnership.objects.count() == total
         # Unfiltered: 1 the matrix themes (columns), 2 the partnerships, 3 their approaches (prefetched),
-        # 4 the theme checkboxes of the filter form.
-        with django_assert_num_queries(4):
-            client.get(MATRIX_URL)
-        # Filtered: the same four, and 5 the chosen themes validated by the filter form.
+        # 4 the matrix themes with their published examples counted per stage (the examples chart),
+        # 5 the theme checkboxes of the filter form.
         with django_assert_num_queries(5):
+            client.get(MATRIX_URL)
+        # Filtered: the same five, and 6 the chosen themes validated by the filter form.
+        with django_assert_num_queries(6):
             response = client.get(MATRIX_URL, params)
         assert len(matrix_table(response)["tbody"]) > 1
 
@@ -207,10 +208,12 @@ def test_list_pages_query_counts_do_not_grow(client, programme, django_assert_nu
     pages = [
         # 1 count for the paginator, 2 the page of partnerships with theme counts, 3 their authorities.
         (reverse("partnerships:partnership_list"), 3),
-        # 1 the themes with their partnership counts.
-        (reverse("partnerships:theme_list"), 1),
-        # 1 the theme, 2 its approaches with their partnerships, 3 its published learning examples with their
-        # partnerships, 4 its questions and approaches (learning), 5 its resources, 6 its FAQs (resources).
+        # 1 the themes with their partnership counts (list and chart), 2 the themes with their published
+        # examples counted per stage (chart).
+        (reverse("partnerships:theme_list"), 2),
+        # 1 the theme with its published examples counted per stage (chart), 2 its approaches with their
+        # partnerships, 3 its published learning examples with their partnerships, 4 its questions and approaches
+        # (learning), 5 its resources, 6 its FAQs (resources).
         (reverse("partnerships:theme_detail", args=["engagement-with-schools"]), 6),
         # 1 the arrangements with their partnerships.
         (reverse("partnerships:arrangement_list"), 1),
