@@ -3,6 +3,7 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from ea_portal import views
+from ea_portal.search import views as search_views
 from ea_portal.sitemaps import SITEMAPS, robots_txt
 
 admin.site.site_header = "EA Portal administration"
@@ -10,6 +11,7 @@ admin.site.site_title = "EA Portal admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("search/", search_views.search_page, name="search"),
     path("", include("partnerships.urls")),
     path("", include("learning.urls")),
     path("", include("resources.urls")),

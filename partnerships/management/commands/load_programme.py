@@ -13,6 +13,8 @@ LOADERS = [
     "partnerships.programme_data.load",
     "learning.seed.load",
     "resources.seed.load",
+    # Last: the search index over everything the loaders above created.
+    "ea_portal.search.indexing.load",
 ]
 
 DEMO_PASSWORD = "ea-portal-demo"  # noqa: S105 (refused unless DJANGO_DEBUG is on)

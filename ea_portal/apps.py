@@ -1,0 +1,12 @@
+from django.apps import AppConfig
+
+
+class EaPortalConfig(AppConfig):
+    name = "ea_portal"
+    verbose_name = "EA Portal"
+
+    def ready(self):
+        # The search index follows every change to what it indexes (see ea_portal.search.signals).
+        from ea_portal.search import signals
+
+        signals.connect()

@@ -1,0 +1,9 @@
+"""Search across the portal: one index table (ea_portal.models.SearchEntry) of examples, resources, FAQs,
+newsletter issues, themes and partnerships.
+
+- sources: what each kind of content puts in the index, and who may see it;
+- indexing: writing entries (one object, a batch, or a full rebuild);
+- signals: keeping the index in step with every save and delete;
+- query: the search itself (PostgreSQL full-text search, or simple matching on SQLite), facets and snippets;
+- related: "related examples" for a learning example.
+"""

@@ -1,0 +1,181 @@
+"""Writing the search index: a batch of objects of one kind at a time, in a fixed number of queries.
+
+Changes are not indexed one signal at a time (loading the programme alone saves a partnership's entry dozens
+of times, once per authority and approach): signals `schedule` what they touched, and the batch is written
+when the transaction commits, or earlier when something reads the index (`flush_pending`), so a search always
+sees the transaction's own changes. Indexing an object reads it afresh from the database, so writing an entry
+twice, late, or after a rollback is always safe.
+"""
+
+import threading
+from collections import defaultdict
+from itertools import batched
+
+from django.contrib.postgres.search import SearchVector
+from django.db import connection, transaction
+
+from ea_portal.models import SearchEntry, SearchKind
+from ea_portal.search.sources import SOURCES
+
+BATCH_SIZE = 500
+ENTRY_FIELDS = [
+    "title",
+    "url",
+    "themes_text",
+    "summary",
+    "body",
+    "names",
+    "partnership_id",
+    "stage",
+    "resource_kind",
+    "date",
+]
+# Title and theme names above summary above body; English stemming ("reviews" finds "review").
+WEIGHTED_VECTOR = (
+    SearchVector("title", "themes_text", weight="A", config="english")
+    + SearchVector("summary", weight="B", config="english")
+    + SearchVector("body", weight="C", config="english")
+)
+
+
+def uses_full_text_search():
+    return connection.vendor == "postgresql"
+
+
+_pending = threading.local()
+
+
+def pending():
+    if not hasattr(_pending, "keys"):
+        _pending.keys = defaultdict(set)
+    return _pending.keys
+
+
+def schedule(kind, object_ids):
+    """Reindex these objects when the transaction commits (at once outside a transaction), or before the index
+    is next read, whichever comes first."""
+    keys = pending()
+    was_empty = not any(keys.values())
+    keys[kind].update(object_ids)
+    if was_empty:
+        transaction.on_commit(flush_pending)
+
+
+def flush_pending():
+    """Write every scheduled change. Everything that reads the index calls this first."""
+    keys = pending()
+    while any(keys.values()):
+        kind = next(kind for kind, object_ids in keys.items() if object_ids)
+        object_ids = keys.pop(kind)
+        index_objects(kind, object_ids)
+
+
+def index_objects(kind, object_ids):
+    """(Re)index these objects of one kind; objects that no longer exist leave the index."""
+    source = SOURCES[kind]
+    object_ids = set(object_ids)
+    if not object_ids:
+        return
+    objects = list(source.queryset().filter(pk__in=object_ids))
+    gone = object_ids - {obj.pk for obj in objects}
+    if gone:
+        remove_objects(kind, gone)
+    if not objects:
+        return
+    renamed = renamed_objects(kind, objects)
+    write_documents([source.document(obj) for obj in objects])
+    for obj in renamed:
+        schedule_dependants(kind, obj)
+
+
+def renamed_objects(kind, objects):
+    """Themes and partnerships whose name changed: their names are in other entries too."""
+    if kind not in (SearchKind.THEME, SearchKind.PARTNERSHIP):
+        return []
+    titles = dict(
+        SearchEntry.objects.filter(kind=kind, object_id__in=[obj.pk for obj in objects]).values_list(
+            "object_id", "title"
+        )
+    )
+    return [obj for obj in objects if obj.pk in titles and titles[obj.pk] != obj.name]
+
+
+def schedule_dependants(kind, obj):
+    """A theme's name is in the entry of everything with the theme; a partnership's in its examples' entries."""
+    if kind == SearchKind.THEME:
+        for other_kind, object_id in entries_with_theme(obj):
+            schedule(other_kind, [object_id])
+    else:
+        schedule(SearchKind.EXAMPLE, obj.learning_examples.values_list("pk", flat=True))
+
+
+def entries_with_theme(theme, kinds=None):
+    """(kind, object_id) of every entry linked to the theme, other than the theme's own."""
+    entries = SearchEntry.objects.filter(themes=theme).exclude(kind=SearchKind.THEME)
+    if kinds is not None:
+        entries = entries.filter(kind__in=kinds)
+    return list(entries.values_list("kind", "object_id"))
+
+
+def remove_objects(kind, object_ids):
+    SearchEntry.objects.filter(kind=kind, object_id__in=object_ids).delete()
+
+
+@transaction.atomic
+def write_documents(documents):
+    """Upsert the entries, replace their theme links and, on PostgreSQL, recompute their vectors: five
+    queries for the whole batch."""
+    entries = [
+        SearchEntry(
+            kind=doc.kind,
+            object_id=doc.object_id,
+            **{name: getattr(doc, name) for name in ENTRY_FIELDS},
+        )
+        for doc in documents
+    ]
+    SearchEntry.objects.bulk_create(
+        entries, update_conflicts=True, unique_fields=["kind", "object_id"], update_fields=ENTRY_FIELDS
+    )
+    keys = {(doc.kind, doc.object_id): doc for doc in documents}
+    kinds = {doc.kind for doc in documents}
+    entry_ids = {
+        (kind, object_id): pk
+        for pk, kind, object_id in SearchEntry.objects.filter(
+            kind__in=kinds, object_id__in=[doc.object_id for doc in documents]
+        ).values_list("pk", "kind", "object_id")
+        if (kind, object_id) in keys
+    }
+    links = SearchEntry.themes.through
+    links.objects.filter(searchentry_id__in=entry_ids.values()).delete()
+    links.objects.bulk_create(
+        links(searchentry_id=entry_ids[key], theme_id=theme.pk)
+        for key, doc in keys.items()
+        for theme in {theme.pk: theme for theme in doc.themes}.values()
+    )
+    if uses_full_text_search():
+        SearchEntry.objects.filter(pk__in=entry_ids.values()).update(search_vector=WEIGHTED_VECTOR)
+
+
+@transaction.atomic
+def rebuild(stdout=None):
+    """Empty the index and index everything again. Returns the number of entries per kind."""
+    pending().clear()
+    SearchEntry.objects.all().delete()
+    counts = {}
+    for kind, source in SOURCES.items():
+        ids = source.model.objects.order_by("pk").values_list("pk", flat=True)
+        for batch in batched(ids.iterator(chunk_size=BATCH_SIZE), BATCH_SIZE):
+            index_objects(kind, batch)
+        counts[kind] = SearchEntry.objects.filter(kind=kind).count()
+    if stdout is not None:
+        total = sum(counts.values())
+        details = ", ".join(
+            f"{count} {SOURCES[kind].model._meta.verbose_name_plural}" for kind, count in counts.items()
+        )
+        stdout.write(f"Search index rebuilt: {total} entries ({details}).")
+    return counts
+
+
+def load(stdout=None):
+    """load_programme's loader: after the programme data, make sure the index holds all of it."""
+    rebuild(stdout=stdout)

@@ -1,0 +1,374 @@
+"""The search itself: what the user asked (all of it in the URL), the matching entries they may see, facets
+with counts, and snippets.
+
+On PostgreSQL: full-text search on the stored, weighted `search_vector` (GIN index) with web-search syntax,
+ranking, `ts_headline` snippets and trigram similarity on names for near-miss spellings. On SQLite (a local
+run): case-insensitive matching of each word over the same fields. Either way the page gets the same shape.
+"""
+
+import re
+from dataclasses import dataclass, field
+
+import nh3
+from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.paginator import Paginator
+from django.db.models import Case, Count, F, IntegerField, Q, TextField, Value, When
+from django.db.models.functions import Concat, Replace
+from django.utils.html import escape
+from django.utils.safestring import mark_safe
+
+from ea_portal.models import SearchEntry, SearchKind
+from ea_portal.search.indexing import flush_pending, uses_full_text_search
+from learning.models import Stage
+from partnerships.models import Partnership, Theme
+from resources.models import ResourceKind
+
+MAX_QUERY_LENGTH = 200
+RESULTS_PER_PAGE = 20
+# Control characters (NUL above all) cannot go to PostgreSQL in a string and mean nothing in a search.
+CONTROL_CHARACTERS = re.compile(r"[\x00-\x1f\x7f]+")
+# Near-miss spellings are looked for only with words this long: shorter ones are near everything.
+TRIGRAM_MIN_WORD_LENGTH = 4
+# How much a near-miss name counts beside full-text rank (ts_rank of a title match is about 0.6).
+TRIGRAM_WEIGHT = 0.5
+SNIPPET_CHARACTERS = 240
+
+
+class Sort:
+    RELEVANCE = "relevance"
+    DATE = "date"
+    CHOICES = [(RELEVANCE, "Relevance"), (DATE, "Newest first")]
+
+
+# Facets in the order they are shown: URL parameter, legend.
+FACETS = [("type", "Type"), ("theme", "Theme"), ("partnership", "Early Adopter partnership"), ("stage", "Stage")]
+
+
+@dataclass
+class SearchParams:
+    """Everything the user asked for, read from the URL; anything unknown is ignored, never an error."""
+
+    text: str = ""
+    shortened: bool = False
+    types: list = field(default_factory=list)
+    themes: list = field(default_factory=list)
+    partnerships: list = field(default_factory=list)
+    stages: list = field(default_factory=list)
+    sort: str = Sort.RELEVANCE
+    page: str | None = None
+
+    @classmethod
+    def from_query(cls, data):
+        text = CONTROL_CHARACTERS.sub(" ", data.get("q", "")).strip()
+        shortened = len(text) > MAX_QUERY_LENGTH
+        text = text[:MAX_QUERY_LENGTH].strip()
+        sort = data.get("sort")
+        if sort not in (Sort.RELEVANCE, Sort.DATE):
+            sort = Sort.RELEVANCE if text else Sort.DATE
+        return cls(
+            text=text,
+            shortened=shortened,
+            types=[value for value in dict.fromkeys(data.getlist("type")) if value in SearchKind.values],
+            themes=list(dict.fromkeys(data.getlist("theme"))),
+            partnerships=list(dict.fromkeys(data.getlist("partnership"))),
+            stages=[value for value in dict.fromkeys(data.getlist("stage")) if value in Stage.values],
+            sort=sort,
+            page=data.get("page"),
+        )
+
+    @property
+    def has_filters(self):
+        return bool(self.types or self.themes or self.partnerships or self.stages)
+
+    @property
+    def by_relevance(self):
+        return bool(self.text) and self.sort == Sort.RELEVANCE
+
+
+@dataclass
+class FacetValue:
+    value: str
+    label: str
+    count: int
+    selected: bool
+
+
+@dataclass
+class Facet:
+    name: str
+    legend: str
+    values: list
+
+
+@dataclass
+class SearchResults:
+    params: SearchParams
+    page_obj: object
+    facets: list
+    # False when the text had nothing left to search for (only punctuation or very common words).
+    searchable: bool = True
+
+
+# Terms: a quoted phrase (perhaps with a leading "-") or a word.
+TERM = re.compile(r'(-?)"([^"]*)"|(\S+)')
+EDGE_PUNCTUATION = re.compile(r"^\W+|\W+$")
+# Words too common to mean anything: what PostgreSQL's English configuration ignores, roughly.
+STOP_WORDS = frozenset({
+    "a", "about", "above", "after", "again", "against", "all", "am", "an", "and", "any", "are", "as", "at", "be",
+    "because", "been", "before", "being", "below", "between", "both", "but", "by", "can", "did", "do", "does",
+    "doing", "down", "during", "each", "few", "for", "from", "further", "had", "has", "have", "having", "he", "her",
+    "here", "hers", "him", "his", "how", "i", "if", "in", "into", "is", "it", "its", "itself", "just", "me", "more",
+    "most", "my", "no", "nor", "not", "now", "of", "off", "on", "once", "only", "or", "other", "our", "out", "over",
+    "own", "same", "she", "should", "so", "some", "such", "than", "that", "the", "their", "them", "then", "there",
+    "these", "they", "this", "those", "through", "to", "too", "under", "until", "up", "very", "was", "we", "were",
+    "what", "when", "where", "which", "while", "who", "whom", "why", "will", "with", "you", "your"
+})  # fmt: skip
+
+
+@dataclass
+class Terms:
+    """The words and phrases of a query, for SQLite's matching and for highlighting."""
+
+    wanted: list
+    unwanted: list
+
+    @classmethod
+    def parse(cls, text):
+        wanted, unwanted = [], []
+        for match in TERM.finditer(text):
+            minus, phrase, word = match.groups()
+            if word is not None:
+                minus = "-" if word.startswith("-") and len(word) > 1 else ""
+                phrase = word
+            term = " ".join(EDGE_PUNCTUATION.sub("", part) for part in phrase.split()).strip()
+            if not term or all(part.lower() in STOP_WORDS or not part for part in term.split()):
+                continue
+            (unwanted if minus else wanted).append(term)
+        return cls(wanted=wanted, unwanted=unwanted)
+
+
+class SimpleMatching:
+    """SQLite: every wanted word or phrase somewhere in the entry, case-insensitively; none of the unwanted."""
+
+    FIELD_WEIGHTS = {"title": 4, "themes_text": 4, "names": 3, "summary": 2, "body": 1}
+
+    def __init__(self, text):
+        self.terms = Terms.parse(text)
+        self.searchable = bool(self.terms.wanted)
+
+    @classmethod
+    def anywhere(cls, term):
+        condition = Q()
+        for name in cls.FIELD_WEIGHTS:
+            condition |= Q(**{f"{name}__icontains": term})
+        return condition
+
+    def condition(self):
+        if not self.searchable:
+            return Q(pk__in=[])
+        condition = Q()
+        for term in self.terms.wanted:
+            condition &= self.anywhere(term)
+        for term in self.terms.unwanted:
+            condition &= ~self.anywhere(term)
+        return condition
+
+    def rank(self):
+        if not self.searchable:
+            return Value(0)
+        whens = [
+            Case(
+                When(**{f"{name}__icontains": term}, then=Value(weight)), default=Value(0), output_field=IntegerField()
+            )
+            for term in self.terms.wanted
+            for name, weight in self.FIELD_WEIGHTS.items()
+        ]
+        total = whens[0]
+        for expression in whens[1:]:
+            total = total + expression
+        return total
+
+    def with_snippets(self, results):
+        return results
+
+    def snippet(self, entry):
+        return highlighted_snippet(join_text(entry.summary, entry.body), self.terms.wanted)
+
+
+class FullTextSearch:
+    """PostgreSQL: web-search syntax ("quoted phrases", or, -word) against the stored weighted vector, plus
+    near-miss spellings of partnership, authority and theme names by trigram similarity."""
+
+    def __init__(self, text):
+        self.query = SearchQuery(text, search_type="websearch", config="english")
+        words = [EDGE_PUNCTUATION.sub("", word) for word in text.split()]
+        self.names_text = " ".join(word for word in words if len(word) >= TRIGRAM_MIN_WORD_LENGTH)
+        # Text with no wanted word (only punctuation, very common words or -words) is not sent to the database:
+        # the page says there was nothing to search for, as on SQLite.
+        self.searchable = bool(Terms.parse(text).wanted)
+
+    def condition(self):
+        if not self.searchable:
+            return Q(pk__in=[])
+        condition = Q(search_vector=self.query)
+        if self.names_text:
+            condition |= Q(names__trigram_word_similar=self.names_text)
+        return condition
+
+    def rank(self):
+        rank = SearchRank(F("search_vector"), self.query)
+        if self.names_text:
+            rank = rank + TrigramWordSimilarity(self.names_text, "names") * TRIGRAM_WEIGHT
+        return rank
+
+    def with_snippets(self, results):
+        # Escaped before ts_headline adds its <mark>s, so the content's own markup can only ever show as text.
+        text = Concat("summary", Value(" "), "body", output_field=TextField())
+        for character, entity in (("&", "&amp;"), ("<", "&lt;"), (">", "&gt;")):
+            text = Replace(text, Value(character), Value(entity))
+        return results.annotate(
+            headline=SearchHeadline(
+                text,
+                self.query,
+                config="english",
+                start_sel="<mark>",
+                stop_sel="</mark>",
+                max_words=35,
+                min_words=15,
+                max_fragments=2,
+                fragment_delimiter=" … ",
+            )
+        ).defer("body")
+
+    def snippet(self, entry):
+        # Only <mark> may come back; anything else (there should be nothing) is escaped by nh3.
+        return mark_safe(nh3.clean(entry.headline, tags={"mark"}, attributes={}))  # noqa: S308 (cleaned here)
+
+
+def join_text(*parts):
+    return " ".join(part for part in parts if part)
+
+
+def highlighted_snippet(text, terms=()):
+    """About SNIPPET_CHARACTERS of the text around the first term found, escaped, with every term in <mark>."""
+    if not text:
+        return ""
+    pattern = re.compile("|".join(re.escape(term) for term in terms), re.IGNORECASE) if terms else None
+    first = pattern.search(text) if pattern else None
+    start = 0
+    if first and first.start() > SNIPPET_CHARACTERS // 3:
+        start = text.rfind(" ", 0, first.start() - SNIPPET_CHARACTERS // 3) + 1
+    end = start + SNIPPET_CHARACTERS
+    if end < len(text):
+        end = text.rfind(" ", start, end) if text.rfind(" ", start, end) > start else end
+    window = text[start:end]
+    pieces = pattern.split(window) if pattern else [window]
+    found = pattern.findall(window) if pattern else []
+    html = escape(pieces[0])
+    for match, piece in zip(found, pieces[1:], strict=True):
+        html += f"<mark>{escape(match)}</mark>{escape(piece)}"
+    prefix = "… " if start > 0 else ""
+    suffix = " …" if end < len(text) else ""
+    return mark_safe(f"{prefix}{html}{suffix}")  # noqa: S308 (every piece of text escaped above)
+
+
+def matcher_for(text):
+    return FullTextSearch(text) if uses_full_text_search() else SimpleMatching(text)
+
+
+def theme_filter(theme_ids):
+    links = SearchEntry.themes.through.objects.filter(theme_id__in=theme_ids)
+    return Q(pk__in=links.values("searchentry_id"))
+
+
+def search(params, user):
+    """Run a search for this user. Queries: the themes and the partnerships (for facet labels and the
+    URL's slugs), the count and the page of results, and one GROUP BY per facet: eight, whatever the data."""
+    flush_pending()
+    themes = list(Theme.objects.only("pk", "name", "slug", "order"))
+    partnerships = list(Partnership.objects.only("pk", "name", "slug", "deck_order"))
+    theme_by_slug = {theme.slug: theme for theme in themes}
+    partnership_by_slug = {partnership.slug: partnership for partnership in partnerships}
+    params.themes = [slug for slug in params.themes if slug in theme_by_slug]
+    params.partnerships = [slug for slug in params.partnerships if slug in partnership_by_slug]
+
+    entries = SearchEntry.objects.visible_to(user)
+    matcher = matcher_for(params.text) if params.text else None
+    if matcher is not None:
+        entries = entries.filter(matcher.condition())
+
+    facet_filters = {
+        "type": Q(kind__in=params.types) if params.types else Q(),
+        "theme": theme_filter([theme_by_slug[slug].pk for slug in params.themes]) if params.themes else Q(),
+        "partnership": Q(partnership_id__in=[partnership_by_slug[slug].pk for slug in params.partnerships])
+        if params.partnerships
+        else Q(),
+        "stage": Q(stage__in=params.stages) if params.stages else Q(),
+    }
+    results = entries.filter(*facet_filters.values()).defer("search_vector", "names")
+    if matcher is not None:
+        results = matcher.with_snippets(results.annotate(rank=matcher.rank()))
+    results = results.order_by(*ordering(params))
+    page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(params.page)
+
+    names = {partnership.pk: partnership.name for partnership in partnerships}
+    for entry in page_obj:
+        entry.snippet = matcher.snippet(entry) if matcher else highlighted_snippet(entry.summary or entry.body)
+        entry.partnership_name = names.get(entry.partnership_id, "")
+        entry.stage_label = Stage(entry.stage).label if entry.stage in Stage.values else ""
+        entry.resource_kind_label = (
+            ResourceKind(entry.resource_kind).label if entry.resource_kind in ResourceKind.values else ""
+        )
+
+    facets = count_facets(entries, facet_filters, params, themes, partnerships)
+    return SearchResults(
+        params=params, page_obj=page_obj, facets=facets, searchable=matcher is None or matcher.searchable
+    )
+
+
+def ordering(params):
+    newest = F("date").desc(nulls_last=True)
+    if params.by_relevance:
+        return [F("rank").desc(nulls_last=True), newest, "title", "pk"]
+    if params.text:
+        return [newest, F("rank").desc(nulls_last=True), "title", "pk"]
+    return [newest, "kind", "title", "pk"]
+
+
+def count_facets(entries, facet_filters, params, themes, partnerships):
+    """Counts per facet value, each by GROUP BY in the database over the results narrowed by every *other*
+    facet, so that choosing a second value in the same facet widens the search rather than emptying it."""
+
+    def narrowed_except(name):
+        return entries.filter(*(condition for other, condition in facet_filters.items() if other != name)).order_by()
+
+    counts = {}
+    for name, column in (("type", "kind"), ("partnership", "partnership_id"), ("stage", "stage")):
+        rows = narrowed_except(name).values(column).annotate(total=Count("pk")).values_list(column, "total")
+        counts[name] = dict(rows)
+    links = SearchEntry.themes.through.objects.filter(searchentry_id__in=narrowed_except("theme").values("pk"))
+    counts["theme"] = dict(links.values("theme_id").annotate(total=Count("pk")).values_list("theme_id", "total"))
+
+    choices = {
+        "type": [(kind.value, kind.value, kind.label) for kind in SearchKind],
+        "theme": [(theme.slug, theme.pk, theme.name) for theme in themes],
+        "partnership": [(partnership.slug, partnership.pk, partnership.name) for partnership in partnerships],
+        "stage": [(stage.value, stage.value, stage.label) for stage in Stage],
+    }
+    selected = {
+        "type": params.types,
+        "theme": params.themes,
+        "partnership": params.partnerships,
+        "stage": params.stages,
+    }
+    facets = []
+    for name, legend in FACETS:
+        values = [
+            FacetValue(value=value, label=label, count=counts[name].get(key, 0), selected=value in selected[name])
+            for value, key, label in choices[name]
+        ]
+        # Values with no results are left out, unless chosen: the user must be able to untick them.
+        values = [value for value in values if value.count or value.selected]
+        if values:
+            facets.append(Facet(name=name, legend=legend, values=values))
+    return facets

@@ -1,0 +1,250 @@
+"""What each kind of content puts in the search index, and who may see it.
+
+A source turns one object into a Document (the text and facets of its SearchEntry) and names the queryset of
+objects a user may see: always the model's own `visible_to(user)`, so search shows exactly what the object's
+own pages would show.
+"""
+
+import html
+import re
+from dataclasses import dataclass, field
+from datetime import datetime
+
+import markdown
+from django.db.models import Prefetch, Q
+from django.utils.html import strip_tags
+
+from ea_portal.models import SearchKind
+from learning.models import SECTIONS, CuratedItem, LearningExample
+from partnerships.models import LocalAuthority, Partnership, SiteApproach, Theme
+from resources.models import FAQ, NewsletterIssue, Resource
+
+SPACES = re.compile(r"\s+")
+
+
+class RawHtmlAsText(markdown.Extension):
+    """HTML typed into the text stays text (a "<script>" is found, and shown escaped, as what was written)."""
+
+    def extendMarkdown(self, md):
+        md.preprocessors.deregister("html_block")
+        md.inlinePatterns.deregister("html")
+
+
+def plain_text(markdown_text):
+    """The text of some Markdown without its formatting: the index stores no markup, so snippets show none."""
+    rendered = markdown.markdown(markdown_text or "", extensions=[RawHtmlAsText()], output_format="html")
+    return SPACES.sub(" ", html.unescape(strip_tags(rendered))).strip()
+
+
+def join(*parts):
+    return " ".join(part for part in parts if part)
+
+
+@dataclass
+class Document:
+    kind: str
+    object_id: int
+    title: str
+    url: str
+    themes: list = field(default_factory=list)
+    summary: str = ""
+    body: str = ""
+    names: str = ""
+    partnership_id: int | None = None
+    stage: str = ""
+    resource_kind: str = ""
+    date: datetime | None = None
+
+    @property
+    def themes_text(self):
+        return ", ".join(theme.name for theme in self.themes)
+
+
+class Source:
+    kind = None
+    model = None
+
+    def queryset(self):
+        """Everything one document needs, without a query per object."""
+        return self.model.objects.all()
+
+    def visible(self, user):
+        """The objects this user may see, or None when everything of this kind is public."""
+        return self.model.objects.visible_to(user)
+
+    def document(self, obj):
+        raise NotImplementedError
+
+
+class ExampleSource(Source):
+    kind = SearchKind.EXAMPLE
+    model = LearningExample
+
+    def queryset(self):
+        return LearningExample.objects.select_related("partnership").prefetch_related("themes")
+
+    def document(self, example):
+        sections = [plain_text(getattr(example, name)) for name, _ in SECTIONS]
+        return Document(
+            kind=self.kind,
+            object_id=example.pk,
+            title=example.title,
+            url=example.get_absolute_url(),
+            themes=list(example.themes.all()),
+            summary=plain_text(example.summary),
+            # Who it comes from is part of what it says: "Devon peer review" finds Devon's example.
+            body=join(*sections, example.source_name),
+            partnership_id=example.partnership_id,
+            stage=example.stage,
+            date=example.published_at or example.created,
+        )
+
+
+class ResourceSource(Source):
+    kind = SearchKind.RESOURCE
+    model = Resource
+
+    def queryset(self):
+        return Resource.objects.select_related("partnership").prefetch_related("themes")
+
+    def document(self, resource):
+        return Document(
+            kind=self.kind,
+            object_id=resource.pk,
+            title=resource.title,
+            url=resource.get_absolute_url(),
+            themes=list(resource.themes.all()),
+            summary=plain_text(resource.description),
+            body=join(resource.get_kind_display(), resource.partnership.name if resource.partnership_id else ""),
+            partnership_id=resource.partnership_id,
+            resource_kind=resource.kind,
+            date=resource.updated,
+        )
+
+
+class FAQSource(Source):
+    kind = SearchKind.FAQ
+    model = FAQ
+
+    def queryset(self):
+        return FAQ.objects.select_related("theme")
+
+    def document(self, faq):
+        # The asker's email address is never indexed: it is not for anyone else to see.
+        return Document(
+            kind=self.kind,
+            object_id=faq.pk,
+            title=SPACES.sub(" ", faq.question).strip()[:300],
+            url=faq.get_absolute_url(),
+            themes=[faq.theme] if faq.theme_id else [],
+            summary=plain_text(faq.answer),
+            date=faq.updated,
+        )
+
+
+class NewsletterSource(Source):
+    kind = SearchKind.NEWSLETTER
+    model = NewsletterIssue
+
+    def queryset(self):
+        return NewsletterIssue.objects.prefetch_related("themes")
+
+    def document(self, issue):
+        return Document(
+            kind=self.kind,
+            object_id=issue.pk,
+            title=issue.subject,
+            url=issue.get_absolute_url(),
+            themes=list(issue.themes.all()),
+            body=plain_text(issue.body),
+            date=issue.published_at or issue.created,
+        )
+
+
+class ThemeSource(Source):
+    kind = SearchKind.THEME
+    model = Theme
+
+    def queryset(self):
+        return Theme.objects.prefetch_related(
+            Prefetch("curated_items", queryset=CuratedItem.objects.order_by("kind", "order", "pk"))
+        )
+
+    def visible(self, user):
+        return None
+
+    def document(self, theme):
+        # The deck's other names for the theme (matrix column, enquiry line, resource list) find it too.
+        other_names = [name for name in (theme.matrix_label, theme.enquiry_line, theme.resource_label) if name]
+        return Document(
+            kind=self.kind,
+            object_id=theme.pk,
+            title=theme.name,
+            url=theme.get_absolute_url(),
+            themes=[theme],
+            summary=join(theme.description, *other_names),
+            body=join(*(join(item.group, plain_text(item.text)) for item in theme.curated_items.all())),
+            names=join(theme.name, *other_names),
+        )
+
+
+class PartnershipSource(Source):
+    kind = SearchKind.PARTNERSHIP
+    model = Partnership
+
+    def queryset(self):
+        return Partnership.objects.prefetch_related(
+            Prefetch("authorities", queryset=LocalAuthority.objects.order_by("name")),
+            Prefetch("approaches", queryset=SiteApproach.objects.select_related("theme")),
+        )
+
+    def visible(self, user):
+        return None
+
+    def document(self, partnership):
+        authorities = [authority.name for authority in partnership.authorities.all()]
+        approaches = list(partnership.approaches.all())
+        return Document(
+            kind=self.kind,
+            object_id=partnership.pk,
+            title=partnership.name,
+            url=partnership.get_absolute_url(),
+            themes=[approach.theme for approach in approaches],
+            summary=join(partnership.summary, partnership.get_region_display()),
+            body=join(*authorities, *(approach.description for approach in approaches)),
+            names=join(partnership.name, *authorities),
+            partnership_id=partnership.pk,
+        )
+
+
+SOURCES = {
+    source.kind: source
+    for source in (
+        ExampleSource(),
+        ResourceSource(),
+        FAQSource(),
+        NewsletterSource(),
+        ThemeSource(),
+        PartnershipSource(),
+    )
+}
+
+
+def source_for_model(model):
+    for source in SOURCES.values():
+        if source.model is model:
+            return source
+    return None
+
+
+def visibility_filter(user):
+    """A filter on SearchEntry keeping only what this user may see: each restricted kind by a subquery on its
+    model's own `visible_to(user)`."""
+    condition = Q()
+    for kind, source in SOURCES.items():
+        visible = source.visible(user)
+        if visible is None:
+            condition |= Q(kind=kind)
+        else:
+            condition |= Q(kind=kind, object_id__in=visible.values("pk"))
+    return condition
