@@ -8,7 +8,7 @@ from django.contrib.syndication.views import Feed
 from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
-from resources.markdown import render_markdown
+from ea_portal.markdown import render_markdown
 from resources.models import NewsletterIssue, Resource
 from resources.newsletter import absolute_url
 

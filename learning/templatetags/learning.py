@@ -1,7 +1,7 @@
 from django import template
 
+from ea_portal.markdown import render_markdown
 from learning.models import CuratedItem, ItemKind, LearningExample
-from learning.rendering import render_markdown
 
 register = template.Library()
 

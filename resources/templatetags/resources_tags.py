@@ -1,7 +1,7 @@
 from django import template
 
+from ea_portal.markdown import render_markdown
 from partnerships.roles import is_facilitator
-from resources.markdown import render_markdown
 from resources.models import FAQ, Resource
 
 register = template.Library()
