@@ -7,6 +7,7 @@ from django.contrib import sitemaps
 from django.shortcuts import render
 from django.urls import reverse
 
+from learning.models import LearningExample
 from partnerships.models import Partnership, Theme
 from resources.models import NewsletterIssue, Resource
 
@@ -33,6 +34,9 @@ class StaticPagesSitemap(Sitemap):
             "partnerships:partnership_list",
             "partnerships:theme_list",
             "partnerships:arrangement_list",
+            "learning:enquiry_framework",
+            "learning:example_list",
+            "learning:stage_guide",
             "resources:resource_list",
             "resources:faq_list",
             "resources:engage",
@@ -62,6 +66,14 @@ class ResourceSitemap(Sitemap):
         return item.updated
 
 
+class LearningExampleSitemap(Sitemap):
+    def items(self):
+        return LearningExample.objects.published().order_by("pk")
+
+    def lastmod(self, item):
+        return item.updated
+
+
 class NewsletterIssueSitemap(Sitemap):
     def items(self):
         return NewsletterIssue.objects.published().order_by("pk")
@@ -74,6 +86,7 @@ SITEMAPS = {
     "pages": StaticPagesSitemap,
     "partnerships": PartnershipSitemap,
     "themes": ThemeSitemap,
+    "learning": LearningExampleSitemap,
     "resources": ResourceSitemap,
     "newsletter": NewsletterIssueSitemap,
 }

@@ -55,7 +55,7 @@ SECTIONS = [
 MARKDOWN_FIELDS = ["summary", *[name for name, _ in SECTIONS]]
 
 # Slugs that are pages of their own under /learning/.
-RESERVED_SLUGS = frozenset({"stages", "new"})
+RESERVED_SLUGS = frozenset({"stages", "new", "feed"})
 
 
 class LearningExampleQuerySet(models.QuerySet):

@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learning import views
+from learning import feeds, views
 
 app_name = "learning"
 
@@ -8,6 +8,8 @@ urlpatterns = [
     path("enquiry/", views.enquiry_framework, name="enquiry_framework"),
     path("learning/", views.example_list, name="example_list"),
     path("learning/stages/", views.stage_guide, name="stage_guide"),
+    path("learning/feed/rss/", feeds.LearningExamplesFeed(), name="example_feed_rss"),
+    path("learning/feed/atom/", feeds.LearningExamplesAtomFeed(), name="example_feed_atom"),
     path("learning/<slug:slug>/", views.example_detail, name="example_detail"),
     path("learning/<slug:slug>/edit/", views.example_edit, name="example_edit"),
     path("learning/<slug:slug>/submit/", views.example_submit, name="example_submit"),

@@ -1,32 +1,11 @@
-"""RSS and Atom feeds of what is published, built on the same `.published()` querysets as the pages.
+"""RSS and Atom feeds of published resources and newsletter issues, built on the same `.published()` querysets
+as the pages."""
 
-Addresses in the feeds are on the portal's public address (PORTAL_BASE_URL), as in its emails and sitemap,
-rather than the placeholder domain of django.contrib.sites.
-"""
-
-from django.contrib.syndication.views import Feed
-from django.urls import reverse
 from django.utils.feedgenerator import Atom1Feed
 
+from ea_portal.feeds import FEED_LENGTH, PortalFeed
 from ea_portal.markdown import render_markdown
 from resources.models import NewsletterIssue, Resource
-from resources.newsletter import absolute_url
-
-FEED_LENGTH = 30
-
-
-class PortalFeed(Feed):
-    page_url_name = None
-    feed_url_name = None
-
-    def link(self):
-        return absolute_url(reverse(self.page_url_name))
-
-    def feed_url(self):
-        return absolute_url(reverse(self.feed_url_name))
-
-    def item_link(self, item):
-        return absolute_url(item.get_absolute_url())
 
 
 class ResourcesFeed(PortalFeed):
