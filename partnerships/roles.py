@@ -1,6 +1,11 @@
 """Who may do what. Every view and queryset asks these helpers rather than checking groups itself."""
 
+from functools import wraps
+
+from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.models import Group
+from django.contrib.auth.views import redirect_to_login
+from django.core.exceptions import PermissionDenied
 
 FACILITATORS_GROUP = "NCB facilitators"
 
@@ -37,3 +42,35 @@ def is_partnership_lead(user):
 def facilitators_group():
     group, _ = Group.objects.get_or_create(name=FACILITATORS_GROUP)
     return group
+
+
+def check_facilitator(request):
+    """None if the user is a facilitator; else the response to give: log in first (anonymous) or 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not is_facilitator(request.user):
+        raise PermissionDenied("Only NCB facilitators can do this.")
+    return None
+
+
+class FacilitatorRequiredMixin(AccessMixin):
+    """Anonymous visitors are sent to log in; logged-in users who are not facilitators get 403."""
+
+    def dispatch(self, request, *args, **kwargs):
+        refusal = check_facilitator(request)
+        if refusal is not None:
+            return refusal
+        return super().dispatch(request, *args, **kwargs)
+
+
+def facilitator_required(view):
+    """The function-view form of FacilitatorRequiredMixin."""
+
+    @wraps(view)
+    def wrapped(request, *args, **kwargs):
+        refusal = check_facilitator(request)
+        if refusal is not None:
+            return refusal
+        return view(request, *args, **kwargs)
+
+    return wrapped

@@ -11,7 +11,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
-from resources.access import facilitator_required
+from partnerships.roles import facilitator_required
 from resources.forms import AskQuestionForm, FAQForm
 from resources.models import FAQ, FAQStatus
 

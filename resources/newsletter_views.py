@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 from django_ratelimit.core import is_ratelimited
 
-from resources.access import FacilitatorRequiredMixin, facilitator_required
+from partnerships.roles import FacilitatorRequiredMixin, facilitator_required
 from resources.forms import CONSENT_STATEMENT, NewsletterIssueForm, SignUpForm
 from resources.models import NewsletterIssue, Subscriber, SubscriberStatus, normalise_email
 from resources.newsletter import (

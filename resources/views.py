@@ -7,7 +7,7 @@ from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 from django.views.generic import CreateView, ListView, UpdateView
 
-from resources.access import FacilitatorRequiredMixin, facilitator_required
+from partnerships.roles import FacilitatorRequiredMixin, facilitator_required
 from resources.filters import ResourceFilter
 from resources.forms import ResourceForm
 from resources.models import NewsletterIssue, Resource
