@@ -1,4 +1,5 @@
 from ea_portal.navigation import MAIN_NAVIGATION
+from partnerships.roles import is_facilitator
 
 
 def navigation(request):
@@ -8,4 +9,4 @@ def navigation(request):
         for item in MAIN_NAVIGATION
         if user is not None and item.visible(user)
     ]
-    return {"main_navigation": items}
+    return {"main_navigation": items, "is_facilitator": user is not None and is_facilitator(user)}

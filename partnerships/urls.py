@@ -1,6 +1,6 @@
 from django.urls import path
 
-from partnerships import views
+from partnerships import accounts, views
 
 app_name = "partnerships"
 
@@ -12,4 +12,6 @@ urlpatterns = [
     path("themes/", views.ThemeListView.as_view(), name="theme_list"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
     path("arrangements/", views.ArrangementListView.as_view(), name="arrangement_list"),
+    path("accounts/leads/", accounts.lead_list, name="lead_list"),
+    path("accounts/leads/new/", accounts.lead_create, name="lead_create"),
 ]
