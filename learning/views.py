@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
+from ea_portal.search.related import related_examples
 from learning import workflow
 from learning.filters import LearningExampleFilter
 from learning.forms import ConfirmAnonymityForm, CuratedItemForm, LearningExampleForm, ReturnForm, UnpublishForm
@@ -102,14 +103,8 @@ def stage_guide(request):
 def example_detail(request, slug):
     example = get_visible_example(request, slug)
     themes = list(example.themes.all())
-    related = (
-        LearningExample.objects.published()
-        .filter(themes__in=themes)
-        .exclude(pk=example.pk)
-        .select_related("partnership")
-        .distinct()
-        .newest_first()[:RELATED_EXAMPLES]
-    )
+    # Ranked by shared themes, then (on PostgreSQL) similar wording, then recency: see ea_portal.search.related.
+    related = related_examples(example, [theme.pk for theme in themes], limit=RELATED_EXAMPLES)
     facilitator = is_facilitator(request.user)
     may_edit = not example.is_published and (
         facilitator or LearningExample.objects.editable_by(request.user).filter(pk=example.pk).exists()
@@ -169,13 +164,20 @@ def example_create(request):
 @login_required
 def example_edit(request, slug):
     example = get_example_for_editing(request, slug)
+    locked_message = (
+        f"“{example.title}” is {example.get_state_display().lower()}, so it cannot be edited now. "
+        "NCB will return it to you if it needs changes."
+    )
     if not lead_may_edit_now(request, example):
-        messages.warning(
-            request,
-            f"“{example.title}” is {example.get_state_display().lower()}, so it cannot be edited now. "
-            "NCB will return it to you if it needs changes.",
-        )
-        return redirect(example)
+        if request.method != "POST":
+            messages.warning(request, locked_message)
+            return redirect(example)
+        # Submitted (or published) from another tab while this form was open: keep what they wrote on the
+        # page so that it can be copied, and save nothing.
+        form = LearningExampleForm(request.POST, instance=example, user=request.user)
+        form.is_valid()
+        form.add_error(None, locked_message + " Your text below has not been saved: copy anything you need.")
+        return render(request, "learning/example_form.html", {"form": form, "example": example}, status=409)
     form = LearningExampleForm(posted(request), instance=example, user=request.user)
     status = 200
     if request.method == "POST" and form.is_valid():

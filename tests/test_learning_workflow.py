@@ -242,3 +242,22 @@ def test_compare_with_unknown_versions_is_404(client_for, facilitator, partnersh
     url = reverse("learning:example_compare", args=[example.slug])
     assert client.get(url, {"from": 1, "to": 9}).status_code == 404
     assert client.get(url, {"from": "x", "to": 1}).status_code == 404
+
+
+@pytest.mark.django_db
+def test_saving_after_submitting_in_another_tab_keeps_the_text(client_for, lead_a, partnership_a):
+    example = make_example(partnership_a, State.DRAFT)
+    edit_url = reverse("learning:example_edit", args=[example.slug])
+    lead = client_for(lead_a)
+    open_form = example_form_data(example, impact_and_evidence="Ninety minutes of careful writing.")
+    # Another tab submits the example while this form is still open.
+    lead.post(reverse("learning:example_submit", args=[example.slug]), {"anonymity_confirmed": "on"})
+
+    response = lead.post(edit_url, open_form)
+    assert response.status_code == 409
+    html = response.content.decode()
+    assert "cannot be edited now" in html and "has not been saved" in html
+    assert "Ninety minutes of careful writing." in html
+    example.refresh_from_db()
+    assert example.state == State.SUBMITTED
+    assert example.impact_and_evidence != "Ninety minutes of careful writing."
