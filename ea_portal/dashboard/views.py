@@ -1,7 +1,5 @@
 import csv
 
-from django.contrib.auth.decorators import login_required
-from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
 from django.http import Http404, HttpResponse
 from django.shortcuts import render
@@ -10,16 +8,10 @@ from django.utils import timezone
 from ea_portal.dashboard import coverage as gaps
 from ea_portal.dashboard.figures import FIGURES, build_figure
 from partnerships.models import Theme
-from partnerships.roles import is_facilitator
+from partnerships.roles import facilitator_required
+from resources.admin import neutralise  # resource titles are user text: no spreadsheet formulas (CSV injection)
 
 STALE_EXAMPLES_PER_PAGE = 25
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection): titles are user text.
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
-
-
-def require_facilitator(user):
-    if not is_facilitator(user):
-        raise PermissionDenied
 
 
 def coverage(request):
@@ -41,22 +33,15 @@ def coverage(request):
     return render(request, "dashboard/coverage.html", context)
 
 
-@login_required
+@facilitator_required
 def dashboard(request):
-    require_facilitator(request.user)
     now = timezone.now()
     figures = {slug.replace("-", "_"): build_figure(slug, now) for slug in FIGURES}
     return render(request, "dashboard/dashboard.html", {"figures": figures, "now": now})
 
 
-def neutralise(value):
-    text = str(value)
-    return f"'{text}" if isinstance(value, str) and text.startswith(FORMULA_PREFIXES) else text
-
-
-@login_required
+@facilitator_required
 def dashboard_csv(request, table):
-    require_facilitator(request.user)
     if table not in FIGURES:
         raise Http404("No such dashboard table.")
     figure = build_figure(table, timezone.now())
