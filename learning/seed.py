@@ -273,6 +273,8 @@ def load(stdout=None):
             published_at=DECK_DATE,
         )
         example.themes.set([themes[slug] for slug in data["themes"]])
+        # The deck's content dates from the deck, not from the day it was loaded (auto_now would say today).
+        LearningExample.objects.filter(pk=example.pk).update(created=DECK_DATE, updated=DECK_DATE)
         record_version(example, None, note="Loaded from NCB's deck")
         created["examples"] += 1
 

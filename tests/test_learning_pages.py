@@ -31,6 +31,8 @@ def test_seed_loads_the_decks_examples_and_questions_once(deck):
         "north-lincolnshire-scrutiny-and-assurance-framework",
         "role-of-the-independent-scrutineer",
     }
+    # Dated from the deck (March 2019), not from the day they were loaded.
+    assert {example.updated.date().isoformat() for example in LearningExample.objects.all()} == {"2019-03-01"}
     counts = (LearningExample.objects.count(), CuratedItem.objects.count())
     education = CuratedItem.objects.filter(theme__slug="engagement-with-schools")
     assert education.questions().count() == 3 and education.approaches().count() == 7
