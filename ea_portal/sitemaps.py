@@ -34,6 +34,7 @@ class StaticPagesSitemap(Sitemap):
             "partnerships:partnership_list",
             "partnerships:theme_list",
             "partnerships:arrangement_list",
+            "dashboard:coverage",
             "learning:enquiry_framework",
             "learning:example_list",
             "learning:stage_guide",

@@ -8,6 +8,7 @@ from django.views.generic import DetailView, ListView
 
 from ea_portal.charts import Category, HorizontalBarChart
 from ea_portal.dashboard.coverage import examples_by_stage_chart, theme_stage_chart, with_published_stage_counts
+from ea_portal.spreadsheets import neutralise
 from partnerships.filters import MatrixFilter
 from partnerships.models import Partnership, PublishedArrangement, SiteApproach, Theme
 
@@ -93,10 +94,14 @@ def matrix_csv(request):
     response = HttpResponse(content_type="text/csv; charset=utf-8")
     response["Content-Disposition"] = 'attachment; filename="ea-theme-matrix.csv"'
     writer = csv.writer(response)
-    writer.writerow(["EA site", "Region", *[theme.column_label for theme in matrix.columns]])
+    writer.writerow(["EA site", "Region", *[neutralise(theme.column_label) for theme in matrix.columns]])
     for row in matrix.rows:
         writer.writerow(
-            [row.partnership.name, row.partnership.get_region_display(), *["X" if mark else "" for mark in row.marks]]
+            [
+                neutralise(row.partnership.name),
+                row.partnership.get_region_display(),
+                *["X" if mark else "" for mark in row.marks],
+            ]
         )
     writer.writerow(["Total", "", *matrix.totals])
     return response

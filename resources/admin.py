@@ -7,18 +7,12 @@ from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
+from ea_portal.spreadsheets import neutralise
 from partnerships.models import Theme
 from resources.forms import ResourceForm
 from resources.models import FAQ, NewsletterDelivery, NewsletterIssue, Resource, ResourceDownload, Subscriber
 
-# A spreadsheet treats a cell starting with one of these as a formula (CSV injection).
-FORMULA_PREFIXES = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_CHUNK_SIZE = 2000
-
-
-def neutralise(value):
-    text = "" if value is None else str(value)
-    return f"'{text}" if text.startswith(FORMULA_PREFIXES) else text
 
 
 class _Echo:

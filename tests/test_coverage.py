@@ -1,6 +1,7 @@
 """The coverage charts on the public matrix and theme pages, and the public coverage and gaps page."""
 
 import re
+import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import timedelta
 
@@ -284,3 +285,9 @@ def test_coverage_page_is_public_and_linked_from_the_theme_pages(client, program
     assert client.get(COVERAGE_URL).status_code == 200
     for url in (THEMES_URL, reverse("partnerships:theme_detail", args=["learning-reviews"])):
         assert f'href="{COVERAGE_URL}"' in client.get(url).content.decode()
+
+
+def test_coverage_page_is_in_the_sitemap(client, programme):
+    sitemap = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 (the portal's own output)
+    locations = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+    assert any(location.endswith(reverse("dashboard:coverage")) for location in locations)

@@ -229,3 +229,10 @@ def test_list_pages_query_counts_do_not_grow(client, programme, django_assert_nu
         with django_assert_num_queries(expected):
             client.get(url)
         assert before[url] == expected
+
+
+@pytest.mark.django_db
+def test_csv_cells_cannot_become_spreadsheet_formulas(client, programme):
+    Partnership.objects.filter(slug="wiltshire").update(name='=HYPERLINK("http://evil.example")')
+    rows = list(csv.reader(io.StringIO(client.get(CSV_URL, {"region": "south-west"}).content.decode())))
+    assert rows[2][0] == '\'=HYPERLINK("http://evil.example")'

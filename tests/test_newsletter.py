@@ -13,8 +13,8 @@ from django.http import StreamingHttpResponse
 from django.urls import reverse
 from django.utils import timezone
 
+from ea_portal.spreadsheets import neutralise
 from partnerships.models import Theme
-from resources.admin import neutralise
 from resources.forms import CONSENT_STATEMENT
 from resources.models import NewsletterDelivery, NewsletterIssue, Subscriber, SubscriberStatus
 from resources.newsletter import confirmation_token, list_unsubscribe_headers, unsubscribe_token

@@ -7,9 +7,9 @@ from django.utils import timezone
 
 from ea_portal.dashboard import coverage as gaps
 from ea_portal.dashboard.figures import FIGURES, build_figure
+from ea_portal.spreadsheets import neutralise
 from partnerships.models import Theme
 from partnerships.roles import facilitator_required
-from resources.admin import neutralise  # resource titles are user text: no spreadsheet formulas (CSV injection)
 
 STALE_EXAMPLES_PER_PAGE = 25
 
