@@ -334,16 +334,17 @@ def test_the_search_page_query_count_is_fixed_however_many_results(
     for total in (5, 120):
         add_examples(total, partnership_a)
         visitor = client_for(None)
-        # 1 the themes and 2 the partnerships (facet labels, slugs in the URL); 3 the count of results; 4 the page
-        # of results with their snippets; 5-7 the type, partnership and stage facets' counts (GROUP BY);
-        # 8 the theme facet's counts (GROUP BY on the theme links).
-        with django_assert_num_queries(8):
+        # 1 the themes and 2 the partnerships (facet labels, slugs in the URL); 3 the results counted by type,
+        # partnership and stage (GROUP BY; the type, partnership and stage facets and the total are summed from
+        # it); 4 the results counted by theme (GROUP BY on the theme links); 5 the page of results with snippets.
+        with django_assert_num_queries(5):
             response = search(visitor, "bulkword", sort=sort, theme="learning-reviews")
         assert len(titles(response)) == min(total, RESULTS_PER_PAGE)
-        # A lead: the same eight, after the session (9), the user (10), the facilitator check (11) and the
-        # led partnerships (12).
+        assert f"{total} results" in response.content.decode()
+        # A lead: the session (1), the user (2), the facilitator check (3) and the led partnerships (4), then
+        # the same five.
         lead = client_for(lead_a)
-        with django_assert_num_queries(12):
+        with django_assert_num_queries(9):
             lead_response = search(lead, "bulkword", sort=sort)
         assert len(titles(lead_response)) == min(total, RESULTS_PER_PAGE)
 
@@ -429,3 +430,14 @@ def test_related_examples_share_themes_and_are_published(partnership_a, partners
     assert "Draft sharing both" not in [other.title for other in with_related]
     if connection.vendor != "postgresql":
         assert len(with_related) == 2
+
+
+def test_an_example_page_lists_related_examples_most_shared_themes_first(client, partnership_a, partnership_b):
+    example = make_published_example("Kestrel audit", partnership_a, themes=["learning-reviews", "child-death-review"])
+    make_published_example("One theme", partnership_b, themes=["learning-reviews"])
+    make_published_example("Both themes", partnership_b, themes=["learning-reviews", "child-death-review"])
+    make_example(partnership_b, state=State.DRAFT, title="Draft sharing both", themes=["learning-reviews"])
+    html = client.get(example.get_absolute_url()).content.decode()
+    related = html[html.index('id="related-heading"') :]
+    assert related.index("Both themes") < related.index("One theme")
+    assert "Draft sharing both" not in html

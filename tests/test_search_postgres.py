@@ -5,6 +5,7 @@ import pytest
 from django.db import connection
 
 from ea_portal.models import SearchEntry
+from ea_portal.search.indexing import flush_pending
 from ea_portal.search.query import FullTextSearch
 from ea_portal.search.related import related_examples
 from learning.models import State
@@ -115,5 +116,7 @@ def test_related_examples_rank_shared_themes_then_similar_wording(partnership_b)
     similar_words = add("Peer reviews in schools", "engagement-with-schools")
     add("Unrelated", "contextual-safeguarding")
     add("Peer review draft", "learning-reviews", state=State.DRAFT)
+    # Wording comes from the index as committed; these tests never commit, so write it now.
+    flush_pending()
     related = related_examples(example, [example.themes.get().pk])
     assert related == [same_theme_and_words, same_theme, similar_words]

@@ -7,6 +7,7 @@ run): case-insensitive matching of each word over the same fields. Either way th
 """
 
 import re
+from collections import Counter
 from dataclasses import dataclass, field
 
 import nh3
@@ -14,6 +15,7 @@ from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRa
 from django.core.paginator import Paginator
 from django.db.models import Case, Count, F, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat, Replace
+from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
@@ -272,6 +274,18 @@ def highlighted_snippet(text, terms=()):
     return mark_safe(f"{prefix}{html}{suffix}")  # noqa: S308 (every piece of text escaped above)
 
 
+class CountedPaginator(Paginator):
+    """A paginator told the number of results, which the facet counts have already summed."""
+
+    def __init__(self, object_list, per_page, count):
+        super().__init__(object_list, per_page)
+        self.known_count = count
+
+    @cached_property
+    def count(self):
+        return self.known_count
+
+
 def matcher_for(text):
     return FullTextSearch(text) if uses_full_text_search() else SimpleMatching(text)
 
@@ -281,16 +295,22 @@ def theme_filter(theme_ids):
     return Q(pk__in=links.values("searchentry_id"))
 
 
-def search(params, user):
-    """Run a search for this user. Queries: the themes and the partnerships (for facet labels and the
-    URL's slugs), the count and the page of results, and one GROUP BY per facet: eight, whatever the data."""
-    flush_pending()
-    themes = list(Theme.objects.only("pk", "name", "slug", "order"))
-    partnerships = list(Partnership.objects.only("pk", "name", "slug", "deck_order"))
-    theme_by_slug = {theme.slug: theme for theme in themes}
-    partnership_by_slug = {partnership.slug: partnership for partnership in partnerships}
-    params.themes = [slug for slug in params.themes if slug in theme_by_slug]
-    params.partnerships = [slug for slug in params.partnerships if slug in partnership_by_slug]
+@dataclass
+class SearchQueries:
+    """The querysets of one search, before any is run."""
+
+    entries: object  # matching entries this user may see, before the facets narrow them
+    facet_filters: dict
+    results: object  # the results, narrowed, annotated and ordered: the page is a slice of it
+    matcher: object
+    chosen: dict  # the chosen types, partnership ids and stages
+
+
+def build_queries(params, user, themes, partnerships):
+    theme_ids = {theme.slug: theme.pk for theme in themes}
+    partnership_ids = {partnership.slug: partnership.pk for partnership in partnerships}
+    params.themes = [slug for slug in params.themes if slug in theme_ids]
+    params.partnerships = [slug for slug in params.partnerships if slug in partnership_ids]
 
     entries = SearchEntry.objects.visible_to(user)
     matcher = matcher_for(params.text) if params.text else None
@@ -299,8 +319,8 @@ def search(params, user):
 
     facet_filters = {
         "type": Q(kind__in=params.types) if params.types else Q(),
-        "theme": theme_filter([theme_by_slug[slug].pk for slug in params.themes]) if params.themes else Q(),
-        "partnership": Q(partnership_id__in=[partnership_by_slug[slug].pk for slug in params.partnerships])
+        "theme": theme_filter([theme_ids[slug] for slug in params.themes]) if params.themes else Q(),
+        "partnership": Q(partnership_id__in=[partnership_ids[slug] for slug in params.partnerships])
         if params.partnerships
         else Q(),
         "stage": Q(stage__in=params.stages) if params.stages else Q(),
@@ -309,7 +329,25 @@ def search(params, user):
     if matcher is not None:
         results = matcher.with_snippets(results.annotate(rank=matcher.rank()))
     results = results.order_by(*ordering(params))
-    page_obj = Paginator(results, RESULTS_PER_PAGE).get_page(params.page)
+    chosen = {
+        "type": set(params.types),
+        "partnership": {partnership_ids[slug] for slug in params.partnerships},
+        "stage": set(params.stages),
+    }
+    return SearchQueries(entries=entries, facet_filters=facet_filters, results=results, matcher=matcher, chosen=chosen)
+
+
+def search(params, user):
+    """Run a search for this user. Queries: the themes and the partnerships (for facet labels and the
+    URL's slugs), the facets' two GROUP BYs (which also count the results) and the page of results: five,
+    whatever the data."""
+    flush_pending()
+    themes = list(Theme.objects.only("pk", "name", "slug", "order"))
+    partnerships = list(Partnership.objects.only("pk", "name", "slug", "deck_order"))
+    queries = build_queries(params, user, themes, partnerships)
+    matcher = queries.matcher
+    facets, total = count_facets(queries, params, themes, partnerships)
+    page_obj = CountedPaginator(queries.results, RESULTS_PER_PAGE, total).get_page(params.page)
 
     names = {partnership.pk: partnership.name for partnership in partnerships}
     for entry in page_obj:
@@ -320,7 +358,6 @@ def search(params, user):
             ResourceKind(entry.resource_kind).label if entry.resource_kind in ResourceKind.values else ""
         )
 
-    facets = count_facets(entries, facet_filters, params, themes, partnerships)
     return SearchResults(
         params=params, page_obj=page_obj, facets=facets, searchable=matcher is None or matcher.searchable
     )
@@ -335,18 +372,34 @@ def ordering(params):
     return [newest, "kind", "title", "pk"]
 
 
-def count_facets(entries, facet_filters, params, themes, partnerships):
-    """Counts per facet value, each by GROUP BY in the database over the results narrowed by every *other*
-    facet, so that choosing a second value in the same facet widens the search rather than emptying it."""
+def count_facets(queries, params, themes, partnerships):
+    """Counts per facet value, each over the results narrowed by every *other* facet, so that choosing a second
+    value in the same facet widens the search rather than emptying it; and the number of results.
 
-    def narrowed_except(name):
-        return entries.filter(*(condition for other, condition in facet_filters.items() if other != name)).order_by()
-
-    counts = {}
-    for name, column in (("type", "kind"), ("partnership", "partnership_id"), ("stage", "stage")):
-        rows = narrowed_except(name).values(column).annotate(total=Count("pk")).values_list(column, "total")
-        counts[name] = dict(rows)
-    links = SearchEntry.themes.through.objects.filter(searchentry_id__in=narrowed_except("theme").values("pk"))
+    Two GROUP BY queries: one by (type, partnership, stage) over the results narrowed by theme, from which the
+    three facets and the total are summed here (at most types × partnerships × stages rows, whatever the data);
+    and one by theme over the results narrowed by the other three facets."""
+    filters = queries.facet_filters
+    combinations = (
+        queries.entries.filter(filters["theme"])
+        .order_by()
+        .values("kind", "partnership_id", "stage")
+        .annotate(total=Count("pk"))
+        .values_list("kind", "partnership_id", "stage", "total")
+    )
+    chosen = queries.chosen
+    counts = {"type": Counter(), "partnership": Counter(), "stage": Counter()}
+    total = 0
+    for kind, partnership_id, stage, rows in combinations:
+        values = {"type": kind, "partnership": partnership_id, "stage": stage}
+        passes = {name: not chosen[name] or value in chosen[name] for name, value in values.items()}
+        for name in counts:
+            if all(passed for other, passed in passes.items() if other != name):
+                counts[name][values[name]] += rows
+        if all(passes.values()):
+            total += rows
+    narrowed = queries.entries.filter(filters["type"], filters["partnership"], filters["stage"]).order_by()
+    links = SearchEntry.themes.through.objects.filter(searchentry_id__in=narrowed.values("pk"))
     counts["theme"] = dict(links.values("theme_id").annotate(total=Count("pk")).values_list("theme_id", "total"))
 
     choices = {
@@ -371,4 +424,4 @@ def count_facets(entries, facet_filters, params, themes, partnerships):
         values = [value for value in values if value.count or value.selected]
         if values:
             facets.append(Facet(name=name, legend=legend, values=values))
-    return facets
+    return facets, total

@@ -4,11 +4,11 @@ from functools import reduce
 from operator import or_
 
 from django.contrib.postgres.search import SearchQuery, SearchRank
-from django.db.models import Count, F, IntegerField, OuterRef, Q, Subquery, Value
+from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
 from ea_portal.models import SearchEntry, SearchKind
-from ea_portal.search.indexing import flush_pending, uses_full_text_search
+from ea_portal.search.indexing import uses_full_text_search
 from ea_portal.search.query import EDGE_PUNCTUATION, STOP_WORDS
 from learning.models import LearningExample
 
@@ -27,26 +27,29 @@ def title_query(title):
 
 def related_examples(example, theme_ids, limit=RELATED_EXAMPLES):
     """Up to `limit` published examples, most shared themes first, then (on PostgreSQL) the closest in wording to
-    this example's title, then the newest. Two queries, whatever the number of examples."""
-    flush_pending()
+    this example's title by the search index's vectors, then the newest. One query, whatever the number of
+    examples. Shared themes come from the examples themselves; wording from the index as last committed."""
     shared_themes = (
-        SearchEntry.themes.through.objects.filter(searchentry_id=OuterRef("pk"), theme_id__in=theme_ids)
-        .values("searchentry_id")
+        LearningExample.themes.through.objects.filter(learningexample_id=OuterRef("pk"), theme_id__in=theme_ids)
+        .values("learningexample_id")
         .annotate(total=Count("pk"))
         .values("total")
     )
-    candidates = SearchEntry.objects.filter(
-        kind=SearchKind.EXAMPLE,
-        object_id__in=LearningExample.objects.published().exclude(pk=example.pk).values("pk"),
-    ).annotate(shared_themes=Coalesce(Subquery(shared_themes, output_field=IntegerField()), Value(0)))
+    candidates = (
+        LearningExample.objects.published()
+        .exclude(pk=example.pk)
+        .annotate(shared_themes=Coalesce(Subquery(shared_themes, output_field=IntegerField()), Value(0)))
+    )
     related = Q(shared_themes__gt=0)
     ordering = [F("shared_themes").desc()]
     query = title_query(example.title) if uses_full_text_search() else None
     if query is not None:
-        candidates = candidates.annotate(similarity=SearchRank(F("search_vector"), query))
-        related |= Q(search_vector=query)
-        ordering.append(F("similarity").desc(nulls_last=True))
-    ordering += [F("date").desc(nulls_last=True), "pk"]
-    ids = list(candidates.filter(related).order_by(*ordering).values_list("object_id", flat=True)[:limit])
-    examples = LearningExample.objects.select_related("partnership").in_bulk(ids)
-    return [examples[pk] for pk in ids if pk in examples]
+        similar = SearchEntry.objects.filter(kind=SearchKind.EXAMPLE, search_vector=query)
+        similarity = similar.filter(object_id=OuterRef("pk")).annotate(rank=SearchRank(F("search_vector"), query))
+        candidates = candidates.annotate(
+            similarity=Coalesce(Subquery(similarity.values("rank")[:1], output_field=FloatField()), Value(0.0))
+        )
+        related |= Q(pk__in=similar.values("object_id"))
+        ordering.append(F("similarity").desc())
+    ordering += [F("published_at").desc(nulls_last=True), "pk"]
+    return list(candidates.filter(related).select_related("partnership").order_by(*ordering)[:limit])

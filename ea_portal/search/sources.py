@@ -7,11 +7,12 @@ own pages would show.
 
 import html
 import re
+import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
 import markdown
-from django.db.models import Prefetch, Q
+from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.html import strip_tags
 
 from ea_portal.models import SearchKind
@@ -30,9 +31,17 @@ class RawHtmlAsText(markdown.Extension):
         md.inlinePatterns.deregister("html")
 
 
+_converters = threading.local()
+
+
 def plain_text(markdown_text):
     """The text of some Markdown without its formatting: the index stores no markup, so snippets show none."""
-    rendered = markdown.markdown(markdown_text or "", extensions=[RawHtmlAsText()], output_format="html")
+    if not markdown_text:
+        return ""
+    # One converter per thread, reset between texts: building one per call dominated rebuilding the index.
+    if not hasattr(_converters, "markdown"):
+        _converters.markdown = markdown.Markdown(extensions=[RawHtmlAsText()], output_format="html")
+    rendered = _converters.markdown.reset().convert(markdown_text)
     return SPACES.sub(" ", html.unescape(strip_tags(rendered))).strip()
 
 
@@ -239,12 +248,13 @@ def source_for_model(model):
 
 def visibility_filter(user):
     """A filter on SearchEntry keeping only what this user may see: each restricted kind by a subquery on its
-    model's own `visible_to(user)`."""
+    model's own `visible_to(user)`. EXISTS looks each matching entry's object up by primary key, so the cost
+    follows the number of matches rather than the size of the tables."""
     condition = Q()
     for kind, source in SOURCES.items():
         visible = source.visible(user)
         if visible is None:
             condition |= Q(kind=kind)
         else:
-            condition |= Q(kind=kind, object_id__in=visible.values("pk"))
+            condition |= Q(Exists(visible.filter(pk=OuterRef("object_id"))), kind=kind)
     return condition
