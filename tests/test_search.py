@@ -6,7 +6,7 @@ import io
 
 import pytest
 from django.core.management import call_command
-from django.db import connection
+from django.db import connection, transaction
 from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
@@ -441,3 +441,15 @@ def test_an_example_page_lists_related_examples_most_shared_themes_first(client,
     related = html[html.index('id="related-heading"') :]
     assert related.index("Both themes") < related.index("One theme")
     assert "Draft sharing both" not in html
+
+
+@pytest.mark.django_db(transaction=True)
+def test_changes_are_indexed_on_commit_even_after_a_rolled_back_transaction(partnership_a):
+    with pytest.raises(RuntimeError), transaction.atomic():
+        make_published_example("Rolled back okapi", partnership_a)
+        raise RuntimeError
+    make_published_example("Committed okapi", partnership_a)
+    # Read without flushing: the commit itself must have written the entry.
+    assert list(SearchEntry.objects.filter(title__endswith="okapi").values_list("title", flat=True)) == [
+        "Committed okapi"
+    ]

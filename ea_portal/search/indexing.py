@@ -54,11 +54,10 @@ def pending():
 def schedule(kind, object_ids):
     """Reindex these objects when the transaction commits (at once outside a transaction), or before the index
     is next read, whichever comes first."""
-    keys = pending()
-    was_empty = not any(keys.values())
-    keys[kind].update(object_ids)
-    if was_empty:
-        transaction.on_commit(flush_pending)
+    pending()[kind].update(object_ids)
+    # Every time, not only when the batch was empty: a rolled-back transaction drops its callbacks but not the
+    # batch, and the next commit must still write it. Flushing an empty batch costs nothing.
+    transaction.on_commit(flush_pending)
 
 
 def flush_pending():
