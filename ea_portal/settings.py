@@ -214,3 +214,7 @@ CACHES = {
         "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "ea-portal"),
     }
 }
+# Behind a reverse proxy every request comes from the proxy's address: name the header that carries the
+# client's (e.g. HTTP_X_FORWARDED_FOR) so rate limits count per client, not for everyone at once.
+if os.environ.get("DJANGO_RATELIMIT_IP_META_KEY"):
+    RATELIMIT_IP_META_KEY = os.environ["DJANGO_RATELIMIT_IP_META_KEY"]

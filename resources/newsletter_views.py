@@ -2,6 +2,7 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.messages.views import SuccessMessageMixin
 from django.core import signing
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
@@ -137,26 +138,18 @@ def issue_detail(request, slug):
     return render(request, "resources/newsletter_issue.html", {"issue": issue})
 
 
-class IssueCreateView(FacilitatorRequiredMixin, CreateView):
+class IssueCreateView(FacilitatorRequiredMixin, SuccessMessageMixin, CreateView):
     model = NewsletterIssue
     form_class = NewsletterIssueForm
     template_name = "resources/newsletter_issue_form.html"
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"“{self.object}” was saved as a draft.")
-        return response
+    success_message = "“%(subject)s” was saved as a draft."
 
 
-class IssueUpdateView(FacilitatorRequiredMixin, UpdateView):
+class IssueUpdateView(FacilitatorRequiredMixin, SuccessMessageMixin, UpdateView):
     model = NewsletterIssue
     form_class = NewsletterIssueForm
     template_name = "resources/newsletter_issue_form.html"
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"“{self.object}” was updated.")
-        return response
+    success_message = "“%(subject)s” was updated."
 
 
 @require_POST

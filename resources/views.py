@@ -1,6 +1,7 @@
 """Tools and resources: the public catalogue, downloads, the facilitators' curation pages and the engage page."""
 
 from django.contrib import messages
+from django.contrib.messages.views import SuccessMessageMixin
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
@@ -62,28 +63,24 @@ def resource_download(request, slug):
     )
 
 
-class ResourceCreateView(FacilitatorRequiredMixin, CreateView):
+class ResourceCreateView(FacilitatorRequiredMixin, SuccessMessageMixin, CreateView):
     model = Resource
     form_class = ResourceForm
     template_name = "resources/resource_form.html"
-
-    def form_valid(self, form):
-        response = super().form_valid(form)
-        messages.success(self.request, f"“{self.object}” was saved as a draft. Publish it when it is ready.")
-        return response
+    success_message = "“%(title)s” was saved as a draft. Publish it when it is ready."
 
 
-class ResourceUpdateView(FacilitatorRequiredMixin, UpdateView):
+class ResourceUpdateView(FacilitatorRequiredMixin, SuccessMessageMixin, UpdateView):
     model = Resource
     form_class = ResourceForm
     template_name = "resources/resource_form.html"
+    success_message = "“%(title)s” was updated."
 
     def form_valid(self, form):
         old_file = Resource.objects.get(pk=self.object.pk).file
         response = super().form_valid(form)
         if old_file and old_file.name != self.object.file.name:
             old_file.storage.delete(old_file.name)
-        messages.success(self.request, f"“{self.object}” was updated.")
         return response
 
 
