@@ -26,7 +26,7 @@ from learning.models import (
     themes_with_published_example_counts,
 )
 from partnerships.models import Partnership, Theme
-from partnerships.roles import is_facilitator, is_partnership_lead, led_partnership_ids
+from partnerships.roles import facilitator_required, is_facilitator, is_partnership_lead, led_partnership_ids
 
 EXAMPLES_PER_PAGE = 20
 RELATED_EXAMPLES = 5
@@ -72,11 +72,6 @@ def get_example_for_facilitator(request, slug):
 
 def require_contributor(user):
     if not (is_facilitator(user) or is_partnership_lead(user)):
-        raise PermissionDenied
-
-
-def require_facilitator(user):
-    if not is_facilitator(user):
         raise PermissionDenied
 
 
@@ -209,9 +204,8 @@ def example_submit(request, slug):
 # Facilitators' review -------------------------------------------------------------------------------------
 
 
-@login_required
+@facilitator_required
 def review_queue(request):
-    require_facilitator(request.user)
     examples = LearningExample.objects.filter(state=State.SUBMITTED).for_listing().order_by("submitted_at", "pk")
     page_obj = Paginator(examples, EXAMPLES_PER_PAGE).get_page(request.GET.get("page"))
     return render(request, "learning/review_queue.html", {"page_obj": page_obj})
@@ -335,18 +329,16 @@ def example_restore(request, slug, number):
 # Curation of questions and approaches ---------------------------------------------------------------------
 
 
-@login_required
+@facilitator_required
 def curation_list(request):
-    require_facilitator(request.user)
     themes = Theme.objects.prefetch_related(
         Prefetch("curated_items", queryset=CuratedItem.objects.order_by("kind", "order", "pk"))
     )
     return render(request, "learning/curation_list.html", {"themes": themes})
 
 
-@login_required
+@facilitator_required
 def curation_create(request):
-    require_facilitator(request.user)
     initial = {"theme": Theme.objects.filter(slug=request.GET.get("theme")).first(), "kind": request.GET.get("kind")}
     form = CuratedItemForm(posted(request), initial=initial)
     if request.method == "POST" and form.is_valid():
@@ -356,9 +348,8 @@ def curation_create(request):
     return render(request, "learning/curation_form.html", {"form": form})
 
 
-@login_required
+@facilitator_required
 def curation_edit(request, pk):
-    require_facilitator(request.user)
     item = get_object_or_404(CuratedItem.objects.select_related("theme"), pk=pk)
     form = CuratedItemForm(posted(request), instance=item)
     if request.method == "POST" and form.is_valid():
@@ -368,9 +359,8 @@ def curation_edit(request, pk):
     return render(request, "learning/curation_form.html", {"form": form, "item": item})
 
 
-@login_required
+@facilitator_required
 def curation_delete(request, pk):
-    require_facilitator(request.user)
     item = get_object_or_404(CuratedItem.objects.select_related("theme"), pk=pk)
     if request.method == "POST":
         item.delete()
