@@ -32,8 +32,8 @@ from django.db.models import Count  # noqa: E402
 from django.http import QueryDict  # noqa: E402
 from django.utils import timezone  # noqa: E402
 
-from ea_portal.models import SearchEntry  # noqa: E402
 from ea_portal.search.indexing import rebuild  # noqa: E402
+from ea_portal.search.models import SearchEntry  # noqa: E402
 from ea_portal.search.query import RESULTS_PER_PAGE, SearchParams, build_queries, search  # noqa: E402
 from learning import seed as learning_seed  # noqa: E402
 from learning.models import LearningExample, Stage, State  # noqa: E402

@@ -53,7 +53,6 @@ INSTALLED_APPS = [
     "django.contrib.messages",
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
-    "django.contrib.humanize",
     "django.contrib.postgres",
     "django.contrib.sites",
     "django.contrib.sitemaps",
@@ -65,6 +64,8 @@ INSTALLED_APPS = [
     "partnerships",
     "learning",
     "resources",
+    "ea_portal.search",
+    "ea_portal.dashboard",
 ]
 
 MIDDLEWARE = [

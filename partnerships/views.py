@@ -7,8 +7,8 @@ from django.shortcuts import get_object_or_404, render
 from django.views.generic import DetailView, ListView
 
 from ea_portal.charts import Category, HorizontalBarChart
-from ea_portal.dashboard.coverage import examples_by_stage_chart, theme_stage_chart, with_published_stage_counts
 from ea_portal.spreadsheets import neutralise
+from learning.coverage import examples_by_stage_chart, theme_stage_chart, with_published_stage_counts
 from partnerships.filters import MatrixFilter
 from partnerships.models import Partnership, PublishedArrangement, SiteApproach, Theme
 

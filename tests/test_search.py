@@ -11,8 +11,8 @@ from django.db.models import Count
 from django.urls import reverse
 from django.utils import timezone
 
-from ea_portal.models import SearchEntry, SearchKind
 from ea_portal.search.indexing import rebuild
+from ea_portal.search.models import SearchEntry, SearchKind
 from ea_portal.search.query import MAX_QUERY_LENGTH, RESULTS_PER_PAGE
 from ea_portal.search.related import related_examples
 from learning import seed as learning_seed

@@ -4,8 +4,8 @@ similarity, ts_headline snippets, and the GIN indexes the search relies on."""
 import pytest
 from django.db import connection
 
-from ea_portal.models import SearchEntry
 from ea_portal.search.indexing import flush_pending
+from ea_portal.search.models import SearchEntry
 from ea_portal.search.query import FullTextSearch
 from ea_portal.search.related import related_examples
 from learning.models import State

@@ -11,7 +11,7 @@ from django.utils import timezone
 from django.utils.http import urlencode
 
 from ea_portal.charts import Category, ColumnChart, HorizontalBarChart
-from ea_portal.dashboard.coverage import (
+from learning.coverage import (
     example_list_url,
     marks_without_published_examples,
     stale_cutoff,

@@ -5,9 +5,9 @@ from django.http import Http404, HttpResponse
 from django.shortcuts import render
 from django.utils import timezone
 
-from ea_portal.dashboard import coverage as gaps
 from ea_portal.dashboard.figures import FIGURES, build_figure
 from ea_portal.spreadsheets import neutralise
+from learning import coverage as gaps
 from partnerships.models import Theme
 from partnerships.roles import facilitator_required
 

@@ -1,4 +1,4 @@
-"""Search across the portal: one index table (ea_portal.models.SearchEntry) of examples, resources, FAQs,
+"""Search across the portal: one index table (ea_portal.search.models.SearchEntry) of examples, resources, FAQs,
 newsletter issues, themes and partnerships.
 
 - sources: what each kind of content puts in the index, and who may see it;

@@ -14,7 +14,7 @@ from itertools import batched
 from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
 
-from ea_portal.models import SearchEntry, SearchKind
+from ea_portal.search.models import SearchEntry, SearchKind
 from ea_portal.search.sources import SOURCES
 
 BATCH_SIZE = 500

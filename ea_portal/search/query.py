@@ -19,8 +19,8 @@ from django.utils.functional import cached_property
 from django.utils.html import escape
 from django.utils.safestring import mark_safe
 
-from ea_portal.models import SearchEntry, SearchKind
 from ea_portal.search.indexing import flush_pending, uses_full_text_search
+from ea_portal.search.models import SearchEntry, SearchKind
 from learning.models import Stage
 from partnerships.models import Partnership, Theme
 from resources.models import ResourceKind

@@ -7,8 +7,8 @@ from django.contrib.postgres.search import SearchQuery, SearchRank
 from django.db.models import Count, F, FloatField, IntegerField, OuterRef, Q, Subquery, Value
 from django.db.models.functions import Coalesce
 
-from ea_portal.models import SearchEntry, SearchKind
 from ea_portal.search.indexing import uses_full_text_search
+from ea_portal.search.models import SearchEntry, SearchKind
 from ea_portal.search.query import EDGE_PUNCTUATION, STOP_WORDS
 from learning.models import LearningExample
 

@@ -4,8 +4,8 @@ one."""
 
 from django.db.models.signals import m2m_changed, post_delete, post_save, pre_delete
 
-from ea_portal.models import SearchKind
 from ea_portal.search.indexing import entries_with_theme, schedule
+from ea_portal.search.models import SearchKind
 from ea_portal.search.sources import SOURCES
 from learning.models import CuratedItem, LearningExample
 from partnerships.models import LocalAuthority, Partnership, SiteApproach, Theme

@@ -44,13 +44,16 @@ class SearchEntry(models.Model):
     resource_kind = models.CharField(max_length=20, blank=True, help_text="A resource's kind.")
     date = models.DateTimeField(null=True, blank=True, help_text="Published or last updated; sorts by date.")
     # Title and theme names (A), summary (B), body (C), English stemming; written by ea_portal.search.indexing on
-    # PostgreSQL only. Its GIN index, and the trigram index on `names`, are made by migration 0001 on
+    # PostgreSQL only. Its GIN index, and the trigram index on `names`, are made by migration ea_portal 0001 on
     # PostgreSQL only, so that SQLite can still migrate.
     search_vector = SearchVectorField(null=True, editable=False)
 
     objects = SearchEntryQuerySet.as_manager()
 
     class Meta:
+        # The table kept its name when search became its own app, so existing databases keep their rows (the
+        # migrations ea_portal 0002 and search 0001 only move the model between apps' states).
+        db_table = "ea_portal_searchentry"
         verbose_name_plural = "search entries"
         ordering = ["kind", "title"]
         constraints = [
