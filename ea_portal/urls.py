@@ -3,7 +3,6 @@ from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
 from ea_portal import views
-from ea_portal.search import views as search_views
 from ea_portal.sitemaps import SITEMAPS, robots_txt
 
 admin.site.site_header = "EA Portal administration"
@@ -11,7 +10,7 @@ admin.site.site_title = "EA Portal admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
-    path("search/", search_views.search_page, name="search"),
+    path("search/", include("ea_portal.search.urls")),
     path("", include("partnerships.urls")),
     path("", include("learning.urls")),
     path("", include("resources.urls")),

@@ -1,6 +1,6 @@
 import django_filters
-from django.db.models import Q
 
+from ea_portal.hooks import text_matches
 from learning.models import LearningExample, Stage
 from partnerships.models import Partnership, Region, Theme
 
@@ -35,16 +35,6 @@ class LearningExampleFilter(django_filters.FilterSet):
         self.form.fields["q"].widget.input_type = "search"
 
     def filter_text(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(
-                Q(title__icontains=word)
-                | Q(summary__icontains=word)
-                | Q(context__icontains=word)
-                | Q(what_was_done__icontains=word)
-                | Q(helped_and_hindered__icontains=word)
-                | Q(impact_and_evidence__icontains=word)
-                | Q(resources_needed__icontains=word)
-                | Q(partnership__name__icontains=word)
-            )
-        return queryset
+        # Through the search index (the search app provides the hook), so these words match what /search/ matches.
+        matches = text_matches(queryset.model, value)
+        return queryset if matches is None else queryset.filter(pk__in=matches)

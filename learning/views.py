@@ -8,7 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_POST
 
-from ea_portal.search.related import related_examples
+from ea_portal.hooks import related_examples
 from learning import workflow
 from learning.filters import LearningExampleFilter
 from learning.forms import ConfirmAnonymityForm, CuratedItemForm, LearningExampleForm, ReturnForm, UnpublishForm
@@ -98,7 +98,8 @@ def stage_guide(request):
 def example_detail(request, slug):
     example = get_visible_example(request, slug)
     themes = list(example.themes.all())
-    # Ranked by shared themes, then (on PostgreSQL) similar wording, then recency: see ea_portal.search.related.
+    # Ranked by shared themes, then (on PostgreSQL) similar wording, then recency: see
+    # ea_portal.search.related, which provides the hook.
     related = related_examples(example, [theme.pk for theme in themes], limit=RELATED_EXAMPLES)
     facilitator = is_facilitator(request.user)
     may_edit = not example.is_published and (

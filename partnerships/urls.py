@@ -7,11 +7,11 @@ app_name = "partnerships"
 urlpatterns = [
     path("matrix/", views.matrix, name="matrix"),
     path("matrix/csv/", views.matrix_csv, name="matrix_csv"),
-    path("partnerships/", views.PartnershipListView.as_view(), name="partnership_list"),
-    path("partnerships/<slug:slug>/", views.PartnershipDetailView.as_view(), name="partnership_detail"),
-    path("themes/", views.ThemeListView.as_view(), name="theme_list"),
+    path("partnerships/", views.partnership_list, name="partnership_list"),
+    path("partnerships/<slug:slug>/", views.partnership_detail, name="partnership_detail"),
+    path("themes/", views.theme_list, name="theme_list"),
     path("themes/<slug:slug>/", views.theme_detail, name="theme_detail"),
-    path("arrangements/", views.ArrangementListView.as_view(), name="arrangement_list"),
+    path("arrangements/", views.arrangement_list, name="arrangement_list"),
     path("accounts/leads/", accounts.lead_list, name="lead_list"),
     path("accounts/leads/new/", accounts.lead_create, name="lead_create"),
 ]

@@ -1,14 +1,13 @@
 import csv
 from dataclasses import dataclass
 
+from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
-from django.views.generic import DetailView, ListView
 
 from ea_portal.charts import Category, HorizontalBarChart
 from ea_portal.spreadsheets import neutralise
-from learning.coverage import examples_by_stage_chart, theme_stage_chart, with_published_stage_counts
 from partnerships.filters import MatrixFilter
 from partnerships.models import Partnership, PublishedArrangement, SiteApproach, Theme
 
@@ -79,13 +78,8 @@ def partnership_coverage_chart(matrix):
 
 def matrix(request):
     matrix = build_matrix(request)
-    # Published examples are counted across the programme, whatever partnerships the filters show.
-    themes = with_published_stage_counts(Theme.objects.in_matrix())
-    context = {
-        "matrix": matrix,
-        "coverage_chart": partnership_coverage_chart(matrix),
-        "examples_chart": examples_by_stage_chart(themes, label=matrix_column_label),
-    }
+    # The published examples chart is learning's (the examples_per_theme_chart tag in the template).
+    context = {"matrix": matrix, "coverage_chart": partnership_coverage_chart(matrix)}
     return render(request, "partnerships/matrix.html", context)
 
 
@@ -107,58 +101,47 @@ def matrix_csv(request):
     return response
 
 
-class PartnershipListView(ListView):
-    template_name = "partnerships/partnership_list.html"
-    paginate_by = 25
-
-    def get_queryset(self):
-        return Partnership.objects.with_theme_counts().prefetch_related("authorities").order_by("name")
+PARTNERSHIPS_PER_PAGE = 25
 
 
-class PartnershipDetailView(DetailView):
-    template_name = "partnerships/partnership_detail.html"
-
-    def get_queryset(self):
-        return Partnership.objects.prefetch_related(
-            "authorities",
-            "arrangements",
-            Prefetch("approaches", queryset=SiteApproach.objects.select_related("theme").order_by("theme__order")),
-        )
+def partnership_list(request):
+    partnerships = Partnership.objects.with_theme_counts().prefetch_related("authorities").order_by("name")
+    page_obj = Paginator(partnerships, PARTNERSHIPS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(
+        request, "partnerships/partnership_list.html", {"page_obj": page_obj, "paginator": page_obj.paginator}
+    )
 
 
-class ThemeListView(ListView):
-    template_name = "partnerships/theme_list.html"
+def partnership_detail(request, slug):
+    partnerships = Partnership.objects.prefetch_related(
+        "authorities",
+        "arrangements",
+        Prefetch("approaches", queryset=SiteApproach.objects.select_related("theme").order_by("theme__order")),
+    )
+    partnership = get_object_or_404(partnerships, slug=slug)
+    return render(request, "partnerships/partnership_detail.html", {"partnership": partnership})
 
-    def get_queryset(self):
-        # Aggregating queries ignore Meta.ordering, so the themes' order is given here.
-        return Theme.objects.with_partnership_counts().order_by("order", "name")
 
-    def get_context_data(self, **kwargs):
-        context = super().get_context_data(**kwargs)
-        themes = context["object_list"]
-        context["partnerships_chart"] = partnerships_per_theme_chart(
-            themes,
-            [theme.partnership_count for theme in themes],
-            shown="the Early Adopter partnerships",
-            noun="theme",
-            label=str,
-        )
-        # A second query: counting the examples in the first would join them with every partnership's marks.
-        context["examples_chart"] = examples_by_stage_chart(
-            with_published_stage_counts(Theme.objects.order_by("order", "name"))
-        )
-        return context
+def theme_list(request):
+    # Aggregating queries ignore Meta.ordering, so the themes' order is given here.
+    themes = Theme.objects.with_partnership_counts().order_by("order", "name")
+    chart = partnerships_per_theme_chart(
+        themes,
+        [theme.partnership_count for theme in themes],
+        shown="the Early Adopter partnerships",
+        noun="theme",
+        label=str,
+    )
+    # The published examples chart is learning's (the examples_per_theme_chart tag in the template).
+    return render(request, "partnerships/theme_list.html", {"object_list": themes, "partnerships_chart": chart})
 
 
 def theme_detail(request, slug):
-    theme = get_object_or_404(with_published_stage_counts(Theme.objects.all()), slug=slug)
+    theme = get_object_or_404(Theme, slug=slug)
     approaches = theme.approaches.select_related("partnership").order_by("partnership__deck_order")
-    context = {"theme": theme, "approaches": approaches, "examples_chart": theme_stage_chart(theme)}
-    return render(request, "partnerships/theme_detail.html", context)
+    return render(request, "partnerships/theme_detail.html", {"theme": theme, "approaches": approaches})
 
 
-class ArrangementListView(ListView):
-    template_name = "partnerships/arrangement_list.html"
-
-    def get_queryset(self):
-        return PublishedArrangement.objects.select_related("partnership")
+def arrangement_list(request):
+    arrangements = PublishedArrangement.objects.select_related("partnership")
+    return render(request, "partnerships/arrangement_list.html", {"object_list": arrangements})

@@ -4,3 +4,9 @@ from django.apps import AppConfig
 class ResourcesConfig(AppConfig):
     name = "resources"
     verbose_name = "Resources"
+
+    def load_programme(self, stdout=None):
+        """load_programme: the deck's resources."""
+        from resources import seed
+
+        seed.load(stdout=stdout)

@@ -1,7 +1,7 @@
 import django_filters
 from django import forms
-from django.db.models import Q
 
+from ea_portal.hooks import text_matches
 from partnerships.models import Theme
 from resources.models import Resource, ResourceKind
 
@@ -26,7 +26,6 @@ class ResourceFilter(django_filters.FilterSet):
         fields = ["q", "kind", "theme"]
 
     def filter_text(self, queryset, name, value):
-        words = value.split()
-        for word in words:
-            queryset = queryset.filter(Q(title__icontains=word) | Q(description__icontains=word))
-        return queryset
+        # Through the search index (the search app provides the hook), so these words match what /search/ matches.
+        matches = text_matches(queryset.model, value)
+        return queryset if matches is None else queryset.filter(pk__in=matches)

@@ -15,6 +15,7 @@ from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils import timezone
 
+from ea_portal.links import absolute_url
 from resources.models import DeliveryStatus, NewsletterDelivery, NewsletterIssue, Subscriber, SubscriberStatus
 
 CONFIRM_SALT = "resources.newsletter.confirm"
@@ -42,12 +43,6 @@ def subscriber_from_unsubscribe_token(token):
     except signing.BadSignature:
         return None
     return Subscriber.objects.filter(pk=pk).first()
-
-
-def absolute_url(path, request=None):
-    if request is not None:
-        return request.build_absolute_uri(path)
-    return settings.PORTAL_BASE_URL.rstrip("/") + path
 
 
 def unsubscribe_url(subscriber, request=None):

@@ -260,9 +260,9 @@ def test_coverage_page_query_count_does_not_grow(client, programme, django_asser
         # 1 the themes with their partnership counts (list and chart), 2 the themes with their published examples
         # counted per stage (chart).
         (THEMES_URL, 2),
-        # 1 the theme with its published examples counted per stage (chart), 2 its partnerships' approaches,
-        # 3 its newest published examples, 4 its questions and approaches, 5 its resources, 6 its FAQs.
-        (reverse("partnerships:theme_detail", args=["learning-reviews"]), 6),
+        # 1 the theme, 2 its published examples counted per stage (learning's chart tag), 3 its partnerships'
+        # approaches, 4 its newest published examples, 5 its questions and approaches, 6 its resources, 7 its FAQs.
+        (reverse("partnerships:theme_detail", args=["learning-reviews"]), 7),
     ],
 )
 def test_public_chart_query_counts_do_not_grow_with_examples(

@@ -211,10 +211,10 @@ def test_list_pages_query_counts_do_not_grow(client, programme, django_assert_nu
         # 1 the themes with their partnership counts (list and chart), 2 the themes with their published
         # examples counted per stage (chart).
         (reverse("partnerships:theme_list"), 2),
-        # 1 the theme with its published examples counted per stage (chart), 2 its approaches with their
-        # partnerships, 3 its published learning examples with their partnerships, 4 its questions and approaches
-        # (learning), 5 its resources, 6 its FAQs (resources).
-        (reverse("partnerships:theme_detail", args=["engagement-with-schools"]), 6),
+        # 1 the theme, 2 its published examples counted per stage (chart, learning), 3 its approaches with their
+        # partnerships, 4 its published learning examples with their partnerships, 5 its questions and approaches
+        # (learning), 6 its resources, 7 its FAQs (resources).
+        (reverse("partnerships:theme_detail", args=["engagement-with-schools"]), 7),
         # 1 the arrangements with their partnerships.
         (reverse("partnerships:arrangement_list"), 1),
     ]

@@ -173,8 +173,3 @@ def rebuild(stdout=None):
         )
         stdout.write(f"Search index rebuilt: {total} entries ({details}).")
     return counts
-
-
-def load(stdout=None):
-    """load_programme's loader: after the programme data, make sure the index holds all of it."""
-    rebuild(stdout=stdout)

@@ -21,6 +21,7 @@ from django.utils.safestring import mark_safe
 
 from ea_portal.search.indexing import flush_pending, uses_full_text_search
 from ea_portal.search.models import SearchEntry, SearchKind
+from ea_portal.search.sources import source_for_model
 from learning.models import Stage
 from partnerships.models import Partnership, Theme
 from resources.models import ResourceKind
@@ -288,6 +289,19 @@ class CountedPaginator(Paginator):
 
 def matcher_for(text):
     return FullTextSearch(text) if uses_full_text_search() else SimpleMatching(text)
+
+
+def matching_object_ids(model, text):
+    """The ids of the objects of `model` whose index entry matches `text` as the search page would match it,
+    or None when the text has no word worth searching for: the learning and resources lists' word filters
+    (provided to them as ea_portal.hooks.text_matches). Visibility is the caller's: the lists already show only
+    what the user may see."""
+    matcher = matcher_for(text)
+    if not matcher.searchable:
+        return None
+    flush_pending()
+    kind = source_for_model(model).kind
+    return SearchEntry.objects.filter(matcher.condition(), kind=kind).values("object_id")
 
 
 def theme_filter(theme_ids):

@@ -1,7 +1,9 @@
 from django import template
 
 from ea_portal.markdown import render_markdown
+from learning.coverage import examples_by_stage_chart, theme_stage_chart, with_published_stage_counts
 from learning.models import CuratedItem, ItemKind, LearningExample
+from partnerships.models import Theme
 
 register = template.Library()
 
@@ -37,6 +39,27 @@ def theme_learning(theme):
         "questions": [item for item in items if item.kind == ItemKind.QUESTION],
         "approaches": [item for item in items if item.kind == ItemKind.APPROACH],
     }
+
+
+# The partnerships app's matrix and theme pages show how much learning is published on each theme. Learning
+# owns those figures and partnerships cannot import it (apps import only downward), so its templates draw them
+# with these tags.
+
+
+@register.inclusion_tag("includes/chart_horizontal.html")
+def examples_per_theme_chart(matrix_columns=False):
+    """Published examples on every theme by stage of development: one query. `matrix_columns`: only the
+    matrix's themes, in its column order and under its column labels."""
+    if matrix_columns:
+        themes = with_published_stage_counts(Theme.objects.in_matrix())
+        return {"chart": examples_by_stage_chart(themes, label=lambda theme: theme.column_label)}
+    return {"chart": examples_by_stage_chart(with_published_stage_counts(Theme.objects.order_by("order", "name")))}
+
+
+@register.inclusion_tag("includes/chart_horizontal.html")
+def theme_examples_chart(theme):
+    """One theme's published examples by stage of development: one query."""
+    return {"chart": theme_stage_chart(with_published_stage_counts(Theme.objects.filter(pk=theme.pk)).get())}
 
 
 @register.filter

@@ -1,21 +1,16 @@
+from django.apps import apps
 from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
-from django.utils.module_loading import import_string
 
 from partnerships.models import Membership, MembershipRole, Partnership
 from partnerships.roles import facilitators_group
 
-# Each app that has starting data from the deck contributes a loader. Every loader creates only what is
-# missing, so the command can be run any number of times.
-LOADERS = [
-    "partnerships.programme_data.load",
-    "learning.seed.load",
-    "resources.seed.load",
-    # Last: the search index over everything the loaders above created.
-    "ea_portal.search.indexing.load",
-]
+# Each app with starting data from the deck gives its AppConfig a `load_programme(stdout)` method; they run in
+# INSTALLED_APPS order, lower apps first (search, last, indexes what the others created). This command names no
+# app above partnerships. Every loader creates only what is missing, so the command can be run any number of
+# times.
 
 DEMO_PASSWORD = "ea-portal-demo"  # noqa: S105 (refused unless DJANGO_DEBUG is on)
 DEMO_LEAD_PARTNERSHIP = "devon-plymouth-torbay"
@@ -37,8 +32,9 @@ class Command(BaseCommand):
                 "--demo-users creates accounts with a known password; it runs only with DJANGO_DEBUG on."
             )
         facilitators_group()
-        for path in LOADERS:
-            import_string(path)(stdout=self.stdout)
+        for config in apps.get_app_configs():
+            if hasattr(config, "load_programme"):
+                config.load_programme(stdout=self.stdout)
         if demo_users:
             self.create_demo_users()
         self.stdout.write(self.style.SUCCESS("Programme data loaded."))

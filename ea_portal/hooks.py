@@ -1,0 +1,33 @@
+"""Hooks: how a lower app asks for something only a higher app can give, without importing it.
+
+Apps import only downward (see the README's code map), but learning's pages show related examples and the
+learning and resources lists filter by words, and both answers come from the search index, which sits above
+them. So the lower app calls a hook declared here, and the search app provides it when Django starts
+(SearchConfig.ready). This module imports no app.
+"""
+
+from django.core.exceptions import ImproperlyConfigured
+
+
+class Hook:
+    def __init__(self, name, provided_by):
+        self.name = name
+        self.provided_by = provided_by
+        self.provider = None
+
+    def provide(self, function):
+        self.provider = function
+        return function
+
+    def __call__(self, *args, **kwargs):
+        if self.provider is None:
+            raise ImproperlyConfigured(f"Nothing provides {self.name}: is {self.provided_by} in INSTALLED_APPS?")
+        return self.provider(*args, **kwargs)
+
+
+# text_matches(model, text): a queryset of the primary keys of the objects of `model` whose indexed text matches
+# `text` the way the site search does, or None when the text has no word worth searching for.
+text_matches = Hook("text_matches", "ea_portal.search")
+
+# related_examples(example, theme_ids, limit): published learning examples related to `example`, best first.
+related_examples = Hook("related_examples", "ea_portal.search")
