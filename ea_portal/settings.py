@@ -95,6 +95,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ea_portal.context_processors.navigation",
             ],
+            # The markdown filter and query_without, in every template.
+            "builtins": ["ea_portal.templatetags.portal"],
         },
     },
 ]

@@ -1,13 +1,11 @@
-import csv
 from dataclasses import dataclass
 
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.http import HttpResponse
 from django.shortcuts import get_object_or_404, render
 
 from ea_portal.charts import Category, HorizontalBarChart
-from ea_portal.spreadsheets import neutralise
+from ea_portal.spreadsheets import csv_response
 from partnerships.filters import MatrixFilter
 from partnerships.models import Partnership, PublishedArrangement, SiteApproach, Theme
 
@@ -85,20 +83,15 @@ def matrix(request):
 
 def matrix_csv(request):
     matrix = build_matrix(request)
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = 'attachment; filename="ea-theme-matrix.csv"'
-    writer = csv.writer(response)
-    writer.writerow(["EA site", "Region", *[neutralise(theme.column_label) for theme in matrix.columns]])
-    for row in matrix.rows:
-        writer.writerow(
-            [
-                neutralise(row.partnership.name),
-                row.partnership.get_region_display(),
-                *["X" if mark else "" for mark in row.marks],
-            ]
-        )
-    writer.writerow(["Total", "", *matrix.totals])
-    return response
+    rows = [
+        ["EA site", "Region", *[theme.column_label for theme in matrix.columns]],
+        *(
+            [row.partnership.name, row.partnership.get_region_display(), *["X" if mark else "" for mark in row.marks]]
+            for row in matrix.rows
+        ),
+        ["Total", "", *matrix.totals],
+    ]
+    return csv_response("ea-theme-matrix.csv", rows)
 
 
 PARTNERSHIPS_PER_PAGE = 25

@@ -1,13 +1,10 @@
-import csv
-
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
 from django.db.models import Prefetch
-from django.http import StreamingHttpResponse
 from django.urls import path, reverse
 from django.utils import timezone
 
-from ea_portal.spreadsheets import neutralise
+from ea_portal.spreadsheets import csv_response
 from partnerships.models import Theme
 from resources.forms import ResourceForm
 from resources.models import FAQ, NewsletterDelivery, NewsletterIssue, Resource, ResourceDownload, Subscriber
@@ -15,39 +12,36 @@ from resources.models import FAQ, NewsletterDelivery, NewsletterIssue, Resource,
 EXPORT_CHUNK_SIZE = 2000
 
 
-class _Echo:
-    """A write-only file for csv.writer: each row is handed straight back, to be streamed."""
-
-    def write(self, value):
-        return value
+SUBSCRIBER_HEADINGS = [
+    "Email",
+    "Name",
+    "Organisation",
+    "Status",
+    "Themes",
+    "Consented at",
+    "Confirmed at",
+    "Consent wording",
+]
 
 
 def subscriber_rows(queryset):
-    writer = csv.writer(_Echo())
-    yield writer.writerow(
-        ["Email", "Name", "Organisation", "Status", "Themes", "Consented at", "Confirmed at", "Consent wording"]
-    )
+    yield SUBSCRIBER_HEADINGS
     subscribers = queryset.prefetch_related(Prefetch("themes", queryset=Theme.objects.only("name")))
     for subscriber in subscribers.iterator(chunk_size=EXPORT_CHUNK_SIZE):
-        yield writer.writerow(
-            neutralise(value)
-            for value in (
-                subscriber.email,
-                subscriber.name,
-                subscriber.organisation,
-                subscriber.get_status_display(),
-                "; ".join(theme.name for theme in subscriber.themes.all()),
-                subscriber.consented_at.isoformat() if subscriber.consented_at else "",
-                subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else "",
-                subscriber.consent_text,
-            )
-        )
+        yield [
+            subscriber.email,
+            subscriber.name,
+            subscriber.organisation,
+            subscriber.get_status_display(),
+            "; ".join(theme.name for theme in subscriber.themes.all()),
+            subscriber.consented_at.isoformat() if subscriber.consented_at else "",
+            subscriber.confirmed_at.isoformat() if subscriber.confirmed_at else "",
+            subscriber.consent_text,
+        ]
 
 
 def stream_subscribers_csv(queryset):
-    response = StreamingHttpResponse(subscriber_rows(queryset.order_by("pk")), content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="newsletter-subscribers-{timezone.localdate()}.csv"'
-    return response
+    return csv_response(f"newsletter-subscribers-{timezone.localdate()}.csv", subscriber_rows(queryset.order_by("pk")))
 
 
 @admin.register(Subscriber)

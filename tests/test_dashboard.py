@@ -56,7 +56,7 @@ def last_twelve_labels():
 def dashboard_html(client_for, facilitator):
     response = client_for(facilitator).get(DASHBOARD_URL)
     assert response.status_code == 200
-    return response.content.decode()
+    return response.getvalue().decode()
 
 
 # Who may see it ------------------------------------------------------------------------------------------------
@@ -305,7 +305,7 @@ def test_newsletter_subscribers_by_status_and_growth(client_for, facilitator):
 def read_csv(response):
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    return list(csv.reader(io.StringIO(response.content.decode())))
+    return list(csv.reader(io.StringIO(response.getvalue().decode())))
 
 
 @pytest.mark.django_db
@@ -367,7 +367,7 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
         with django_assert_num_queries(13):
             response = client.get(DASHBOARD_URL)
         assert LearningExample.objects.count() == total
-        rows = glance_rows(response.content.decode())
+        rows = glance_rows(response.getvalue().decode())
         assert rows["Examples waiting for review"][0] == str(sum(1 for n in range(total) if n % 3 == 1))
 
 

@@ -53,7 +53,7 @@ CSV_URL = reverse("partnerships:matrix_csv")
 
 def matrix_table(response):
     assert response.status_code == 200
-    matrix, *_charts_figures = parse_tables(response.content.decode())
+    matrix, *_charts_figures = parse_tables(response.getvalue().decode())
     return matrix
 
 
@@ -125,14 +125,14 @@ def test_filter_by_region(client, programme):
 @pytest.mark.django_db
 def test_filter_with_no_match_says_so(client, programme):
     response = client.get(MATRIX_URL, {"theme": "contextual-safeguarding", "region": Region.LONDON})
-    assert "No partnership matches these filters" in response.content.decode()
+    assert "No partnership matches these filters" in response.getvalue().decode()
 
 
 @pytest.mark.django_db
 def test_unknown_filter_value_explains_the_problem(client, programme):
     response = client.get(MATRIX_URL, {"theme": "not-a-theme"})
     assert response.status_code == 200
-    assert "not one of the available choices" in response.content.decode()
+    assert "not one of the available choices" in response.getvalue().decode()
 
 
 @pytest.mark.django_db
@@ -150,7 +150,7 @@ def test_csv_download_matches_the_page(client, programme, params):
     response = client.get(CSV_URL, params)
     assert response["Content-Type"].startswith("text/csv")
     assert "attachment" in response["Content-Disposition"]
-    rows = list(csv.reader(io.StringIO(response.content.decode())))
+    rows = list(csv.reader(io.StringIO(response.getvalue().decode())))
     header, *body, totals = rows
     assert header == ["EA site", "Region", *DECK_COLUMNS]
     page_marks = rendered_marks(page_table)
@@ -234,5 +234,5 @@ def test_list_pages_query_counts_do_not_grow(client, programme, django_assert_nu
 @pytest.mark.django_db
 def test_csv_cells_cannot_become_spreadsheet_formulas(client, programme):
     Partnership.objects.filter(slug="wiltshire").update(name='=HYPERLINK("http://evil.example")')
-    rows = list(csv.reader(io.StringIO(client.get(CSV_URL, {"region": "south-west"}).content.decode())))
+    rows = list(csv.reader(io.StringIO(client.get(CSV_URL, {"region": "south-west"}).getvalue().decode())))
     assert rows[2][0] == '\'=HYPERLINK("http://evil.example")'

@@ -1,12 +1,10 @@
-import csv
-
 from django.core.paginator import Paginator
-from django.http import Http404, HttpResponse
+from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
 from ea_portal.dashboard.figures import FIGURES, build_figure
-from ea_portal.spreadsheets import neutralise
+from ea_portal.spreadsheets import csv_response
 from learning import coverage as gaps
 from partnerships.models import Theme
 from partnerships.roles import facilitator_required
@@ -45,9 +43,5 @@ def dashboard_csv(request, table):
     if table not in FIGURES:
         raise Http404("No such dashboard table.")
     figure = build_figure(table, timezone.now())
-    response = HttpResponse(content_type="text/csv; charset=utf-8")
-    response["Content-Disposition"] = f'attachment; filename="ea-portal-{table}-{timezone.localdate()}.csv"'
-    writer = csv.writer(response)
-    writer.writerow(figure.table_headings())
-    writer.writerows([neutralise(value) for value in row] for row in figure.table_rows())
-    return response
+    rows = [figure.table_headings(), *figure.table_rows()]
+    return csv_response(f"ea-portal-{table}-{timezone.localdate()}.csv", rows)

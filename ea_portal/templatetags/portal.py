@@ -1,6 +1,17 @@
+"""The site-wide template tags and filters. A builtin (settings.TEMPLATES), so every template has them without
+{% load %}."""
+
 from django import template
 
+from ea_portal.markdown import render_markdown
+
 register = template.Library()
+
+
+@register.filter
+def markdown(text):
+    """Render user-written Markdown as sanitised HTML: the one markdown filter, for every app's templates."""
+    return render_markdown(text)
 
 
 @register.simple_tag(takes_context=True)

@@ -1,6 +1,5 @@
 from django import template
 
-from ea_portal.markdown import render_markdown
 from learning.coverage import examples_by_stage_chart, theme_stage_chart, with_published_stage_counts
 from learning.models import CuratedItem, ItemKind, LearningExample
 from partnerships.models import Theme
@@ -8,12 +7,6 @@ from partnerships.models import Theme
 register = template.Library()
 
 THEME_PAGE_EXAMPLES = 10
-
-
-@register.filter
-def markdown(text):
-    """Render user-written Markdown as sanitised HTML."""
-    return render_markdown(text)
 
 
 @register.inclusion_tag("learning/includes/stage_label.html")

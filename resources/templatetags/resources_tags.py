@@ -1,20 +1,8 @@
 from django import template
 
-from ea_portal.markdown import render_markdown
-from partnerships.roles import is_facilitator
 from resources.models import FAQ, Resource
 
 register = template.Library()
-
-
-@register.filter
-def markdown(text):
-    return render_markdown(text)
-
-
-@register.filter(name="is_facilitator")
-def user_is_facilitator(user):
-    return is_facilitator(user)
 
 
 @register.inclusion_tag("resources/includes/theme_resources_faqs.html")
