@@ -130,6 +130,14 @@ class LearningExample(models.Model):
 
     class Meta:
         ordering = ["-created"]
+        constraints = [
+            # Feeds, the sitemap, the dashboard's "published per month" and /learning/'s newest-first order all
+            # date a published example by published_at: it must have one.
+            models.CheckConstraint(
+                condition=~Q(state=State.PUBLISHED) | Q(published_at__isnull=False),
+                name="example_published_has_published_at",
+            ),
+        ]
         indexes = [
             # /learning/ lists published examples newest first.
             models.Index(fields=["state", "-published_at"], name="example_state_published_idx"),

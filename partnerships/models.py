@@ -178,7 +178,6 @@ class PublishedArrangement(models.Model):
 
 class MembershipRole(models.TextChoices):
     LEAD = "lead", "Partnership lead"
-    MEMBER = "member", "Member"
 
 
 class Membership(models.Model):

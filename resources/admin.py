@@ -1,6 +1,6 @@
 from django.contrib import admin
 from django.core.exceptions import PermissionDenied
-from django.db.models import Prefetch
+from django.db.models import Count, Prefetch
 from django.urls import path, reverse
 from django.utils import timezone
 
@@ -81,7 +81,7 @@ class SubscriberAdmin(admin.ModelAdmin):
 @admin.register(Resource)
 class ResourceAdmin(admin.ModelAdmin):
     form = ResourceForm
-    list_display = ["title", "kind", "partnership", "published", "download_count", "updated"]
+    list_display = ["title", "kind", "partnership", "published", "downloads", "updated"]
     list_filter = ["published", "kind", "themes"]
     list_select_related = ["partnership"]
     search_fields = ["title", "description"]
@@ -102,6 +102,13 @@ class ResourceAdmin(admin.ModelAdmin):
     filter_horizontal = ["themes"]
     autocomplete_fields = ["partnership"]
 
+    def get_queryset(self, request):
+        return super().get_queryset(request).annotate(downloads_counted=Count("downloads"))
+
+    @admin.display(description="Downloads", ordering="downloads_counted")
+    def downloads(self, resource):
+        return resource.downloads_counted
+
 
 @admin.register(ResourceDownload)
 class ResourceDownloadAdmin(admin.ModelAdmin):
@@ -109,6 +116,16 @@ class ResourceDownloadAdmin(admin.ModelAdmin):
     list_select_related = ["resource"]
     date_hierarchy = "downloaded_at"
     search_fields = ["resource__title"]
+
+    # The rows are the count of downloads: they can be read here, never added, changed or deleted.
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 @admin.register(FAQ)

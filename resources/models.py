@@ -5,6 +5,7 @@ from django.db.models import F, Q
 from django.db.models.functions import Lower
 from django.urls import reverse
 from django.utils import timezone
+from django.utils.functional import cached_property
 
 from partnerships.models import Partnership, Theme
 from partnerships.roles import is_facilitator
@@ -52,7 +53,6 @@ class Resource(models.Model):
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
     external_url = models.URLField(max_length=500, blank=True, help_text="Where the resource lives, if not here.")
     published = models.BooleanField(default=False)
-    download_count = models.PositiveIntegerField(default=0, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 
@@ -90,11 +90,17 @@ class Resource(models.Model):
         """The extension of the stored file: always that of the type detected from its content."""
         return self.file.name.rsplit(".", 1)[-1].lower() if self.file else ""
 
-    def record_download(self):
-        """Count one download: an atomic UPDATE, so concurrent downloads are never lost, and a row per download
-        so the dashboards can chart downloads per month."""
-        Resource.objects.filter(pk=self.pk).update(download_count=F("download_count") + 1)
-        ResourceDownload.objects.create(resource=self)
+    def record_download(self, user):
+        """Count a download by this user: a row per download, the one record of downloads (the detail page
+        counts them, the dashboard charts them per month; an INSERT each, so concurrent downloads are never
+        lost). Only a published resource downloaded by someone other than a facilitator counts: facilitators
+        opening drafts or checking what they curate are not its readers."""
+        if self.published and not is_facilitator(user):
+            ResourceDownload.objects.create(resource=self)
+
+    @cached_property
+    def download_count(self):
+        return self.downloads.count()
 
 
 class ResourceDownload(models.Model):
@@ -137,7 +143,8 @@ class FAQQuerySet(models.QuerySet):
 class FAQ(models.Model):
     """A question and its answer under a theme; visitors' questions wait in the facilitators' queue."""
 
-    theme = models.ForeignKey(Theme, on_delete=models.CASCADE, null=True, blank=True, related_name="faqs")
+    # PROTECT, like the other content: deleting a theme must not delete its published answers with it.
+    theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="faqs")
     question = models.TextField(max_length=1000)
     answer = models.TextField(blank=True, help_text="Markdown. Raw HTML is removed.")
     # Only to tell the asker their answer is published; cleared once it has been used. Never shown publicly.

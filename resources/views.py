@@ -17,8 +17,7 @@ from resources.uploads import download_filename
 
 def get_resource_for_viewing(request, slug):
     """The resource if the user may see it; unpublished ones are a 404 to everyone but facilitators."""
-    queryset = Resource.objects.visible_to(request.user).select_related("partnership").prefetch_related("themes")
-    return get_object_or_404(queryset, slug=slug)
+    return get_object_or_404(Resource.objects.visible_to(request.user).select_related("partnership"), slug=slug)
 
 
 class ResourceListView(ListView):
@@ -46,15 +45,15 @@ def resource_detail(request, slug):
 
 def resource_download(request, slug):
     """Count the download, then serve the file as an attachment (or send the visitor to the external address)."""
-    resource = get_object_or_404(Resource.objects.visible_to(request.user), slug=slug)
+    resource = get_resource_for_viewing(request, slug)
     if resource.is_external:
-        resource.record_download()
+        resource.record_download(request.user)
         return redirect(resource.external_url)
     try:
         handle = resource.file.open("rb")
     except FileNotFoundError:
         raise Http404("The file of this resource is missing.") from None
-    resource.record_download()
+    resource.record_download(request.user)
     return FileResponse(
         handle,
         as_attachment=True,

@@ -4,6 +4,7 @@ import pytest
 from django.core import mail
 from django.core.cache import cache
 from django.db import connection
+from django.db.models import ProtectedError
 from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 
@@ -244,3 +245,10 @@ def test_query_counts_do_not_grow(client_for, client, programme, facilitator, dj
     # The same three, then 4 the answered FAQs with their themes.
     with django_assert_num_queries(4):
         staff.get(MANAGE_URL)
+
+
+def test_a_theme_with_answers_cannot_be_deleted_with_them(programme):
+    faq = make_faq("Who chairs the panel?")
+    with pytest.raises(ProtectedError):
+        faq.theme.delete()
+    assert FAQ.objects.filter(pk=faq.pk).exists()

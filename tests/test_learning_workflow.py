@@ -2,6 +2,7 @@
 
 import pytest
 from django.core import mail
+from django.db import IntegrityError, transaction
 from django.urls import reverse
 
 from learning.models import Action, ExampleVersion, LearningExample, State, Transition
@@ -261,3 +262,11 @@ def test_saving_after_submitting_in_another_tab_keeps_the_text(client_for, lead_
     example.refresh_from_db()
     assert example.state == State.SUBMITTED
     assert example.impact_and_evidence != "Ninety minutes of careful writing."
+
+
+@pytest.mark.django_db
+def test_the_database_refuses_a_published_example_without_a_publication_date(partnership_a):
+    example = make_example(partnership_a, State.PUBLISHED)
+    with pytest.raises(IntegrityError), transaction.atomic():
+        LearningExample.objects.filter(pk=example.pk).update(published_at=None)
+    LearningExample.objects.filter(pk=example.pk).update(state=State.UNPUBLISHED, published_at=None)

@@ -118,8 +118,8 @@ def test_unpublished_resource_is_404_to_all_but_facilitators(client_for, program
     assert client_for(None).get(url).status_code == 404
     assert client_for(lead_a).get(url).status_code == 404
     assert client_for(facilitator).get(url).status_code in {200, 302}
-    resource.refresh_from_db()
-    assert resource.download_count == (1 if view.endswith("download") else 0)
+    # A facilitator opening a draft is not a reader: nothing is counted.
+    assert resource.download_count == 0
 
 
 # Downloads -----------------------------------------------------------------------------------------------
@@ -137,6 +137,17 @@ def test_download_serves_the_file_safely_and_counts(client, programme, media_roo
     resource.refresh_from_db()
     assert resource.download_count == 2
     assert ResourceDownload.objects.filter(resource=resource).count() == 2
+
+
+def test_only_downloads_of_published_resources_by_others_than_facilitators_count(
+    client_for, programme, facilitator, lead_a
+):
+    resource = make_resource("NCB page", external_url="https://www.ncb.org.uk/some-resource")
+    for user in (facilitator, lead_a, None, facilitator):
+        assert client_for(user).get(resource.get_download_url()).status_code == 302
+    # The lead and the visitor; the facilitator's two downloads are not counted.
+    assert Resource.objects.get(pk=resource.pk).download_count == 2
+    assert client_for(facilitator).get(resource.get_absolute_url()).content.decode().count("Downloaded 2 times") == 1
 
 
 def test_external_resource_download_counts_then_redirects(client, programme):
@@ -322,3 +333,14 @@ def test_seed_keeps_what_facilitators_changed(programme):
     seed.load()
     assert Resource.objects.get(slug="compliance-and-quality").title == "Compliance and quality tools"
     assert Resource.objects.filter(slug="learning-examples-and-faqs-learning-reviews").exists()
+
+
+def test_the_admin_cannot_add_change_or_delete_counted_downloads(client_for, programme, admin_user):
+    resource = make_resource("Toolkit")
+    download = ResourceDownload.objects.create(resource=resource)
+    client = client_for(admin_user)
+    assert client.get(reverse("admin:resources_resourcedownload_changelist")).status_code == 200
+    assert client.get(reverse("admin:resources_resourcedownload_add")).status_code == 403
+    delete_url = reverse("admin:resources_resourcedownload_delete", args=[download.pk])
+    assert client.post(delete_url, {"post": "yes"}).status_code == 403
+    assert resource.download_count == 1

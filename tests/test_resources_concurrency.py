@@ -1,4 +1,4 @@
-"""Downloads counted under concurrency: 20 simultaneous downloads count 20, none lost (an atomic UPDATE)."""
+"""Downloads counted under concurrency: 20 simultaneous downloads count 20, none lost (a row each)."""
 
 import threading
 
@@ -6,7 +6,7 @@ import pytest
 from django.db import connection, connections
 from django.test import Client
 
-from resources.models import Resource, ResourceDownload
+from resources.models import Resource
 
 CONCURRENT_DOWNLOADS = 20
 
@@ -37,4 +37,3 @@ def test_concurrent_downloads_are_all_counted():
     resource.refresh_from_db()
     assert statuses == [302] * CONCURRENT_DOWNLOADS
     assert resource.download_count == CONCURRENT_DOWNLOADS
-    assert ResourceDownload.objects.filter(resource=resource).count() == CONCURRENT_DOWNLOADS
