@@ -64,6 +64,9 @@ def lead_may_edit_now(request, example):
 
 
 def get_example_for_facilitator(request, slug):
+    """The example for the facilitators' review and history pages. Not facilitator_required: the visibility
+    check comes first, so another partnership's lead gets the 404 that hides a draft, not a 403 that admits it
+    exists."""
     example = get_visible_example(request, slug)
     if not is_facilitator(request.user):
         raise PermissionDenied

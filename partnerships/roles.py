@@ -2,7 +2,6 @@
 
 from functools import wraps
 
-from django.contrib.auth.mixins import AccessMixin
 from django.contrib.auth.models import Group
 from django.contrib.auth.views import redirect_to_login
 from django.core.exceptions import PermissionDenied
@@ -53,18 +52,8 @@ def check_facilitator(request):
     return None
 
 
-class FacilitatorRequiredMixin(AccessMixin):
-    """Anonymous visitors are sent to log in; logged-in users who are not facilitators get 403."""
-
-    def dispatch(self, request, *args, **kwargs):
-        refusal = check_facilitator(request)
-        if refusal is not None:
-            return refusal
-        return super().dispatch(request, *args, **kwargs)
-
-
 def facilitator_required(view):
-    """The function-view form of FacilitatorRequiredMixin."""
+    """Only facilitators: anonymous visitors are sent to log in; logged-in users who are not facilitators get 403."""
 
     @wraps(view)
     def wrapped(request, *args, **kwargs):

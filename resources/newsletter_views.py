@@ -2,17 +2,16 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.contrib.messages.views import SuccessMessageMixin
 from django.core import signing
+from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import get_object_or_404, redirect, render
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, ListView, UpdateView
 from django_ratelimit.core import is_ratelimited
 
-from partnerships.roles import FacilitatorRequiredMixin, facilitator_required
+from partnerships.roles import facilitator_required
 from resources.forms import CONSENT_STATEMENT, NewsletterIssueForm, SignUpForm
 from resources.models import NewsletterIssue, Subscriber, SubscriberStatus, normalise_email
 from resources.newsletter import (
@@ -20,6 +19,9 @@ from resources.newsletter import (
     subscriber_from_confirmation_token,
     subscriber_from_unsubscribe_token,
 )
+from resources.views import form_page
+
+ISSUE_FORM_TEMPLATE = "resources/newsletter_issue_form.html"
 
 
 def signup_rate(group, request):
@@ -125,31 +127,34 @@ def unsubscribe(request, token):
     return render(request, "resources/newsletter_unsubscribe.html", {"subscriber": subscriber})
 
 
-class ArchiveView(ListView):
-    template_name = "resources/newsletter_archive.html"
-    paginate_by = 20
+ISSUES_PER_PAGE = 20
 
-    def get_queryset(self):
-        return NewsletterIssue.objects.visible_to(self.request.user).prefetch_related("themes")
+
+def get_issue_for_viewing(request, slug):
+    """The issue if the user may see it; unpublished ones are a 404 to everyone but facilitators."""
+    return get_object_or_404(NewsletterIssue.objects.visible_to(request.user).prefetch_related("themes"), slug=slug)
+
+
+def archive(request):
+    issues = NewsletterIssue.objects.visible_to(request.user).prefetch_related("themes")
+    page_obj = Paginator(issues, ISSUES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page_obj": page_obj, "paginator": page_obj.paginator, "object_list": page_obj.object_list}
+    return render(request, "resources/newsletter_archive.html", context)
 
 
 def issue_detail(request, slug):
-    issue = get_object_or_404(NewsletterIssue.objects.visible_to(request.user).prefetch_related("themes"), slug=slug)
-    return render(request, "resources/newsletter_issue.html", {"issue": issue})
+    return render(request, "resources/newsletter_issue.html", {"issue": get_issue_for_viewing(request, slug)})
 
 
-class IssueCreateView(FacilitatorRequiredMixin, SuccessMessageMixin, CreateView):
-    model = NewsletterIssue
-    form_class = NewsletterIssueForm
-    template_name = "resources/newsletter_issue_form.html"
-    success_message = "“%(subject)s” was saved as a draft."
+@facilitator_required
+def issue_create(request):
+    return form_page(request, NewsletterIssueForm, ISSUE_FORM_TEMPLATE, "“%(subject)s” was saved as a draft.")
 
 
-class IssueUpdateView(FacilitatorRequiredMixin, SuccessMessageMixin, UpdateView):
-    model = NewsletterIssue
-    form_class = NewsletterIssueForm
-    template_name = "resources/newsletter_issue_form.html"
-    success_message = "“%(subject)s” was updated."
+@facilitator_required
+def issue_edit(request, slug):
+    issue = get_object_or_404(NewsletterIssue, slug=slug)
+    return form_page(request, NewsletterIssueForm, ISSUE_FORM_TEMPLATE, "“%(subject)s” was updated.", issue)
 
 
 @require_POST

@@ -5,13 +5,13 @@ from resources import faq_views, feeds, newsletter_views, views
 app_name = "resources"
 
 urlpatterns = [
-    path("resources/", views.ResourceListView.as_view(), name="resource_list"),
-    path("resources/new/", views.ResourceCreateView.as_view(), name="resource_create"),
+    path("resources/", views.resource_list, name="resource_list"),
+    path("resources/new/", views.resource_create, name="resource_create"),
     path("resources/feed/rss/", feeds.ResourcesFeed(), name="resource_feed_rss"),
     path("resources/feed/atom/", feeds.ResourcesAtomFeed(), name="resource_feed_atom"),
     path("resources/<slug:slug>/", views.resource_detail, name="resource_detail"),
     path("resources/<slug:slug>/download/", views.resource_download, name="resource_download"),
-    path("resources/<slug:slug>/edit/", views.ResourceUpdateView.as_view(), name="resource_edit"),
+    path("resources/<slug:slug>/edit/", views.resource_edit, name="resource_edit"),
     path("resources/<slug:slug>/publish/", views.resource_publish, name="resource_publish"),
     path("engage/", views.engage, name="engage"),
     path("faqs/", faq_views.faq_list, name="faq_list"),
@@ -27,12 +27,10 @@ urlpatterns = [
     path("newsletter/check-your-email/", newsletter_views.check_email, name="newsletter_check_email"),
     path("newsletter/confirm/<str:token>/", newsletter_views.confirm, name="newsletter_confirm"),
     path("newsletter/unsubscribe/<str:token>/", newsletter_views.unsubscribe, name="newsletter_unsubscribe"),
-    path("newsletter/archive/", newsletter_views.ArchiveView.as_view(), name="newsletter_archive"),
-    path("newsletter/archive/new/", newsletter_views.IssueCreateView.as_view(), name="newsletter_issue_create"),
+    path("newsletter/archive/", newsletter_views.archive, name="newsletter_archive"),
+    path("newsletter/archive/new/", newsletter_views.issue_create, name="newsletter_issue_create"),
     path("newsletter/archive/<slug:slug>/", newsletter_views.issue_detail, name="newsletter_issue"),
-    path(
-        "newsletter/archive/<slug:slug>/edit/", newsletter_views.IssueUpdateView.as_view(), name="newsletter_issue_edit"
-    ),
+    path("newsletter/archive/<slug:slug>/edit/", newsletter_views.issue_edit, name="newsletter_issue_edit"),
     path("newsletter/archive/<slug:slug>/publish/", newsletter_views.issue_publish, name="newsletter_issue_publish"),
     path("newsletter/feed/rss/", feeds.NewsletterFeed(), name="newsletter_feed_rss"),
     path("newsletter/feed/atom/", feeds.NewsletterAtomFeed(), name="newsletter_feed_atom"),

@@ -1,14 +1,13 @@
 """Tools and resources: the public catalogue, downloads, the facilitators' curation pages and the engage page."""
 
 from django.contrib import messages
-from django.contrib.messages.views import SuccessMessageMixin
+from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
-from django.views.generic import CreateView, ListView, UpdateView
 
-from partnerships.roles import FacilitatorRequiredMixin, facilitator_required
+from partnerships.roles import facilitator_required
 from resources.filters import ResourceFilter
 from resources.forms import ResourceForm
 from resources.models import NewsletterIssue, Resource
@@ -20,22 +19,25 @@ def get_resource_for_viewing(request, slug):
     return get_object_or_404(Resource.objects.visible_to(request.user).select_related("partnership"), slug=slug)
 
 
-class ResourceListView(ListView):
-    template_name = "resources/resource_list.html"
-    paginate_by = 20
+RESOURCES_PER_PAGE = 20
 
-    def get_queryset(self):
-        resources = (
-            Resource.objects.visible_to(self.request.user)
-            .select_related("partnership")
-            .prefetch_related("themes")
-            .order_by("-updated", "title")
-        )
-        self.filterset = ResourceFilter(self.request.GET or None, queryset=resources)
-        return self.filterset.qs
 
-    def get_context_data(self, **kwargs):
-        return super().get_context_data(filterset=self.filterset, **kwargs)
+def resource_list(request):
+    resources = (
+        Resource.objects.visible_to(request.user)
+        .select_related("partnership")
+        .prefetch_related("themes")
+        .order_by("-updated", "title")
+    )
+    filterset = ResourceFilter(request.GET or None, queryset=resources)
+    page_obj = Paginator(filterset.qs, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    context = {
+        "filterset": filterset,
+        "page_obj": page_obj,
+        "paginator": page_obj.paginator,
+        "object_list": page_obj.object_list,
+    }
+    return render(request, "resources/resource_list.html", context)
 
 
 def resource_detail(request, slug):
@@ -62,25 +64,37 @@ def resource_download(request, slug):
     )
 
 
-class ResourceCreateView(FacilitatorRequiredMixin, SuccessMessageMixin, CreateView):
-    model = Resource
-    form_class = ResourceForm
-    template_name = "resources/resource_form.html"
-    success_message = "“%(title)s” was saved as a draft. Publish it when it is ready."
+def form_page(request, form_class, template_name, message, instance=None, on_save=None):
+    """The facilitators' create and edit pages of resources and newsletter issues: the form, and once it is
+    saved (and `on_save` has had the saved object), `message` (formatted with the form's data) on its page."""
+    form = form_class(request.POST if request.method == "POST" else None, request.FILES or None, instance=instance)
+    if form.is_bound and form.is_valid():
+        saved = form.save()
+        if on_save is not None:
+            on_save(saved)
+        messages.success(request, message % form.cleaned_data)
+        return redirect(saved)
+    return render(request, template_name, {"form": form, "object": instance})
 
 
-class ResourceUpdateView(FacilitatorRequiredMixin, SuccessMessageMixin, UpdateView):
-    model = Resource
-    form_class = ResourceForm
-    template_name = "resources/resource_form.html"
-    success_message = "“%(title)s” was updated."
+@facilitator_required
+def resource_create(request):
+    message = "“%(title)s” was saved as a draft. Publish it when it is ready."
+    return form_page(request, ResourceForm, "resources/resource_form.html", message)
 
-    def form_valid(self, form):
-        old_file = Resource.objects.get(pk=self.object.pk).file
-        response = super().form_valid(form)
-        if old_file and old_file.name != self.object.file.name:
-            old_file.storage.delete(old_file.name)
-        return response
+
+@facilitator_required
+def resource_edit(request, slug):
+    resource = get_object_or_404(Resource, slug=slug)
+    old_file = resource.file.name
+
+    def delete_replaced_upload(saved):
+        # Only once the resource is saved pointing at the new file (a refused form changes nothing).
+        if old_file and old_file != saved.file.name:
+            saved.file.storage.delete(old_file)
+
+    message = "“%(title)s” was updated."
+    return form_page(request, ResourceForm, "resources/resource_form.html", message, resource, delete_replaced_upload)
 
 
 @require_POST
