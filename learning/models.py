@@ -4,8 +4,8 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
-from django.utils.text import slugify
 
+from ea_portal.text import unique_slug
 from partnerships.models import Partnership, Theme
 from partnerships.roles import is_facilitator, led_partnership_ids
 
@@ -165,12 +165,8 @@ class LearningExample(models.Model):
         return self.partnership.name if self.partnership_id else "NCB"
 
     def assign_unique_slug(self):
-        base = slugify(self.title)[:200] or "example"
-        slug, number = base, 1
-        while slug in RESERVED_SLUGS or LearningExample.objects.filter(slug=slug).exclude(pk=self.pk).exists():
-            number += 1
-            slug = f"{base}-{number}"
-        self.slug = slug
+        others = LearningExample.objects.exclude(pk=self.pk)
+        self.slug = unique_slug(others, self.title, reserved=RESERVED_SLUGS, fallback="example")
 
 
 class Action(models.TextChoices):

@@ -20,6 +20,7 @@ from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
+from ea_portal.text import normalise_email
 from partnerships.models import Membership, MembershipRole, Partnership
 from partnerships.roles import facilitator_required
 
@@ -41,7 +42,7 @@ class LeadForm(forms.Form):
         self.helper.add_input(Submit("submit", "Add the lead and send the invitation"))
 
     def clean_email(self):
-        return self.cleaned_data["email"].strip().lower()
+        return normalise_email(self.cleaned_data["email"])
 
     def clean(self):
         cleaned = super().clean()

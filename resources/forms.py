@@ -2,8 +2,8 @@ from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
 from django.core.files.uploadedfile import UploadedFile
-from django.utils.text import slugify
 
+from ea_portal.text import unique_slug
 from partnerships.models import Theme
 from resources.models import FAQ, NewsletterIssue, Resource
 from resources.uploads import ALLOWED_DESCRIPTION, detect_file_type, max_upload_bytes, stored_name
@@ -28,12 +28,8 @@ def form_helper(submit_label):
 RESERVED_SLUGS = {"new", "feed"}
 
 
-def unique_slug(model, title):
-    base = slugify(title)[:180] or "item"
-    slug, number = base, 2
-    while slug in RESERVED_SLUGS or model.objects.filter(slug=slug).exists():
-        slug, number = f"{base}-{number}", number + 1
-    return slug
+def new_slug(queryset, text):
+    return unique_slug(queryset, text, reserved=RESERVED_SLUGS, max_length=180)
 
 
 class ResourceForm(forms.ModelForm):
@@ -77,7 +73,7 @@ class ResourceForm(forms.ModelForm):
     def save(self, commit=True):
         resource = super().save(commit=False)
         if not resource.slug:
-            resource.slug = unique_slug(Resource, resource.title)
+            resource.slug = new_slug(Resource.objects.all(), resource.title)
         uploaded = self.cleaned_data.get("file")
         if self.detected_type is not None:
             resource.original_filename = self.original_filename[:200]
@@ -139,7 +135,9 @@ class NewsletterIssueForm(forms.ModelForm):
     def save(self, commit=True):
         issue = super().save(commit=False)
         if not issue.slug:
-            issue.slug = unique_slug(NewsletterIssue, issue.subject)
+            issue.slug = unique_slug(
+                NewsletterIssue.objects.all(), issue.subject, reserved=RESERVED_SLUGS, max_length=180
+            )
         if commit:
             issue.save()
             self.save_m2m()

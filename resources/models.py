@@ -7,6 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from ea_portal.text import normalise_email
 from partnerships.models import Partnership, Theme
 from partnerships.roles import is_facilitator
 
@@ -194,10 +195,6 @@ class SubscriberQuerySet(models.QuerySet):
 
     def find(self, email):
         return self.filter(email=normalise_email(email)).first()
-
-
-def normalise_email(email):
-    return email.strip().lower()
 
 
 class Subscriber(models.Model):

@@ -11,9 +11,10 @@ from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
+from ea_portal.text import normalise_email
 from partnerships.roles import facilitator_required
 from resources.forms import CONSENT_STATEMENT, NewsletterIssueForm, SignUpForm
-from resources.models import NewsletterIssue, Subscriber, SubscriberStatus, normalise_email
+from resources.models import NewsletterIssue, Subscriber, SubscriberStatus
 from resources.newsletter import (
     send_confirmation_email,
     subscriber_from_confirmation_token,

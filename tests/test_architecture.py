@@ -18,6 +18,7 @@ LIBRARY = {
     "ea_portal.links",
     "ea_portal.markdown",
     "ea_portal.spreadsheets",
+    "ea_portal.text",
 }
 # Lowest first. A unit may import itself and anything in a lower layer; nothing beside or above it.
 LAYERS = [{"library"}, {"partnerships"}, {"learning", "resources"}, {"search", "dashboard"}, {"project"}]

@@ -270,3 +270,22 @@ def test_the_database_refuses_a_published_example_without_a_publication_date(par
     with pytest.raises(IntegrityError), transaction.atomic():
         LearningExample.objects.filter(pk=example.pk).update(published_at=None)
     LearningExample.objects.filter(pk=example.pk).update(state=State.UNPUBLISHED, published_at=None)
+
+
+@pytest.mark.django_db
+def test_a_save_in_the_admin_is_a_new_version(client_for, admin_user, partnership_a):
+    example = make_example(partnership_a, title="Before the admin")
+    data = {
+        **example_form_data(example, title="Corrected in the admin"),
+        "slug": example.slug,
+        "transitions-TOTAL_FORMS": "0",
+        "transitions-INITIAL_FORMS": "0",
+    }
+    url = reverse("admin:learning_learningexample_change", args=[example.pk])
+    response = client_for(admin_user).post(url, data)
+    assert response.status_code == 302, response.content.decode()[:2000]
+    example.refresh_from_db()
+    assert (example.title, example.version) == ("Corrected in the admin", 2)
+    latest = example.versions.order_by("-number").first()
+    assert (latest.number, latest.saved_by, latest.note) == (2, admin_user, "Saved in the admin")
+    assert latest.content["title"] == "Corrected in the admin"

@@ -8,7 +8,7 @@ from django.core.files.uploadedfile import SimpleUploadedFile
 from django.urls import reverse
 
 from resources.models import Resource
-from resources.uploads import detect_file_type, download_filename
+from resources.uploads import OLE2_SIGNATURE, detect_file_type, download_filename
 
 pytestmark = pytest.mark.django_db
 
@@ -18,6 +18,8 @@ EXE_BYTES = (
     b"MZ\x90\x00\x03\x00\x00\x00\x04\x00\x00\x00\xff\xff\x00\x00" + b"This program cannot be run in DOS mode" * 20
 )
 HTML_BYTES = b"<!DOCTYPE html><html><body><script>alert(document.cookie)</script></body></html>"
+# The start of an older Office file (an OLE2 container) with nothing that says which program made it.
+OLE2_BYTES = OLE2_SIGNATURE + bytes(504)
 
 
 def office_zip(folder, first_entry="[Content_Types].xml"):
@@ -83,6 +85,12 @@ def upload_form(client, name, content, **fields):
         ),
         ("figures.csv", b"site,theme\nDevon,Learning reviews\n", "csv", "text/csv"),
         ("readme.txt", "Café notes – in UTF-8\n".encode(), "txt", "text/plain"),
+        # Text saved by older Windows programs: not UTF-8, but Windows-1252.
+        ("notes.txt", "Café notes – from Windows\n".encode("cp1252"), "txt", "text/plain"),
+        # Older Office files share one container; the name says which program made them.
+        ("budget.xls", OLE2_BYTES, "xls", "application/vnd.ms-excel"),
+        ("minutes.doc", OLE2_BYTES, "doc", "application/msword"),
+        ("slides.ppt", OLE2_BYTES, "ppt", "application/vnd.ms-powerpoint"),
         # The name is wrong, the content decides: a PDF called .docx is stored and served as a PDF.
         ("mislabelled.docx", PDF_BYTES, "pdf", "application/pdf"),
     ],
@@ -112,6 +120,11 @@ def test_facilitator_uploads_a_file_stored_under_a_generated_name(client_for, fa
         ("page.html", HTML_BYTES, "Web pages (HTML)"),
         ("notes.txt", b"<svg onload=alert(1)></svg>", "Web pages (HTML)"),
         ("archive.docx", office_zip("other/"), "ZIP archive"),
+        ("old-office.pdf", OLE2_BYTES, "its name does not say which kind"),
+        ("nul.txt", b"site,theme\x00\nDevon,Reviews\n", "could not be recognised"),
+        # Neither UTF-8 nor Windows-1252 (0x81 is unassigned in Windows-1252).
+        ("binary.txt", b"site\x81theme\n", "could not be recognised"),
+        ("bell.txt", b"site,theme\x07\n", "could not be recognised"),
         # Django keeps only the last part of a path; a path encoded in the name is refused by our own check.
         ("..%2F..%2Fsettings.pdf", PDF_BYTES, "must be a plain file name"),
         ("..%5C..%5Cevil.pdf", PDF_BYTES, "must be a plain file name"),
