@@ -1,4 +1,19 @@
-"""Versions of an example: a snapshot on every save, the differences between two, and restoring one."""
+"""Versions of an example: a snapshot on every save, the differences between two, and restoring one.
+
+Why not django-reversion or django-simple-history (judged for issue 10): either would replace only the easy
+part, the snapshot table (`ExampleVersion` and `record_version`, about twenty lines), and neither does the
+three things this module exists for:
+- the optimistic lock (`save_with_version`: a save names the version it started from and is refused as
+  StaleVersion if someone saved since) — both libraries record whatever was saved, last writer wins;
+- the word-by-word differences of the Markdown sections (`differences`) — simple-history's `diff_against` says
+  which fields changed, not which words; django-reversion needs django-reversion-compare (a third package,
+  GPL-3.0) for a comparison view, built for the admin;
+- a pending revision (a lead's edit to a published example waiting for review while the published text stays
+  live) — both store what was saved to the row, not a proposal beside it, so that would be our own table anyway.
+A snapshot also keeps the partnership's and themes' names as they were, for the comparison page; with a library
+those would be ids of rows that may since have been renamed. So: hand-written, with ExampleVersion in
+learning.models, until a library does the lock and the review of pending changes.
+"""
 
 import difflib
 import re
