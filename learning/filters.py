@@ -2,20 +2,15 @@ import django_filters
 
 from ea_portal.hooks import text_matches
 from learning.models import LearningExample, Stage
-from partnerships.models import Partnership, Region, Theme
+from partnerships.filters import theme_filter
+from partnerships.models import Partnership, Region
 
 
 class LearningExampleFilter(django_filters.FilterSet):
     """The /learning/ filters; every choice lives in the URL so a filtered list can be shared."""
 
     q = django_filters.CharFilter(label="Words", method="filter_text")
-    theme = django_filters.ModelChoiceFilter(
-        label="Theme",
-        field_name="themes",
-        to_field_name="slug",
-        queryset=Theme.objects.all(),
-        empty_label="All themes",
-    )
+    theme = theme_filter()
     partnership = django_filters.ModelChoiceFilter(
         to_field_name="slug", queryset=Partnership.objects.order_by("name"), empty_label="All partnerships"
     )

@@ -4,6 +4,18 @@ from django import forms
 from partnerships.models import Partnership, Region, Theme
 
 
+def theme_filter():
+    """The "Theme" filter of every list of content with themes (learning examples, resources): one theme, by
+    its slug in the URL."""
+    return django_filters.ModelChoiceFilter(
+        label="Theme",
+        field_name="themes",
+        to_field_name="slug",
+        queryset=Theme.objects.all(),
+        empty_label="All themes",
+    )
+
+
 class MatrixFilter(django_filters.FilterSet):
     """Filters the matrix's rows; the columns always stay the deck's eight themes."""
 

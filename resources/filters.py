@@ -2,7 +2,7 @@ import django_filters
 from django import forms
 
 from ea_portal.hooks import text_matches
-from partnerships.models import Theme
+from partnerships.filters import theme_filter
 from resources.models import Resource, ResourceKind
 
 
@@ -13,13 +13,7 @@ class ResourceFilter(django_filters.FilterSet):
         widget=forms.TextInput(attrs={"type": "search"}),
     )
     kind = django_filters.ChoiceFilter(label="Kind", choices=ResourceKind.choices, empty_label="All kinds")
-    theme = django_filters.ModelChoiceFilter(
-        label="Theme",
-        field_name="themes",
-        to_field_name="slug",
-        queryset=Theme.objects.all(),
-        empty_label="All themes",
-    )
+    theme = theme_filter()
 
     class Meta:
         model = Resource
