@@ -1,26 +1,18 @@
-"""The portal-wide search index: one row per searchable thing, kept up to date by ea_portal.search.signals."""
+"""The portal-wide search index: one row per searchable thing, kept up to date by ea_portal.search.signals.
+
+Imports go one way: models -> sources (what each kind indexes, and who may see it) -> kinds."""
 
 from django.contrib.postgres.search import SearchVectorField
 from django.db import models
 
-
-class SearchKind(models.TextChoices):
-    """What a search result is; the order here is the order of the "Type" facet."""
-
-    EXAMPLE = "example", "Learning example"
-    RESOURCE = "resource", "Resource"
-    FAQ = "faq", "FAQ"
-    NEWSLETTER = "newsletter", "Newsletter issue"
-    THEME = "theme", "Theme"
-    PARTNERSHIP = "partnership", "Early Adopter partnership"
+from ea_portal.search.kinds import SearchKind
+from ea_portal.search.sources import visibility_filter
 
 
 class SearchEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
         """Only entries whose object this user may open. Each kind asks its own model's `visible_to`, so search
         can never show (or count, or quote) anything the object's own pages would refuse."""
-        from ea_portal.search.sources import visibility_filter
-
         return self.filter(visibility_filter(user))
 
 

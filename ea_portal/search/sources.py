@@ -15,7 +15,7 @@ import markdown
 from django.db.models import Exists, OuterRef, Prefetch, Q
 from django.utils.html import strip_tags
 
-from ea_portal.search.models import SearchKind
+from ea_portal.search.kinds import SearchKind
 from learning.models import SECTIONS, CuratedItem, LearningExample
 from partnerships.models import LocalAuthority, Partnership, SiteApproach, Theme
 from resources.models import FAQ, NewsletterIssue, Resource
