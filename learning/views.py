@@ -112,7 +112,6 @@ def example_detail(request, slug):
         "example": example,
         "themes": themes,
         "related": related,
-        "is_facilitator": facilitator,
         "may_edit": may_edit and lead_may_edit_now(request, example),
         "may_submit": may_edit and workflow.can(Action.SUBMIT, example),
         "feedback": workflow.latest_feedback(example) if may_edit else None,
@@ -143,7 +142,6 @@ def my_examples(request):
         "page_obj": page_obj,
         "states": State.choices,
         "current_state": state,
-        "is_facilitator": is_facilitator(request.user),
         "led_partnerships": Partnership.objects.filter(pk__in=led_partnership_ids(request.user)).order_by("name"),
     }
     return render(request, "learning/my_examples.html", context)
