@@ -18,24 +18,24 @@ def arrive(page: Page, heading=None, url=None):
     page.wait_for_load_state("load")
 
 
-# Runs in the page: the focused element's indicator colours (outline, box-shadows) against the nearest opaque
-# background behind it, each blended over that background, and the best contrast ratio among them.
-FOCUS_RING_SCRIPT = """() => {
-  const el = document.activeElement;
-  if (!el || el === document.body || el === document.documentElement) return null;
+# In-page helpers for the scripts below: colours parsed from computed styles, blended, and WCAG contrast.
+COLOUR_FUNCTIONS = """
   const colours = (text) => [...(text || '').matchAll(/rgba?\\(([^)]+)\\)/g)].map((m) => {
     const p = m[1].split(/[\\s,\\/]+/).filter(Boolean).map(Number);
     return [p[0], p[1], p[2], p.length > 3 ? p[3] : 1];
   });
   const over = (top, bottom) => [0, 1, 2].map((i) => top[i] * top[3] + bottom[i] * (1 - top[3])).concat(1);
-  // Layers from the element's parent outwards until an opaque one; the ring sits on what is around it.
-  const layers = [];
-  for (let node = el.parentElement; node; node = node.parentElement) {
-    const [colour] = colours(getComputedStyle(node).backgroundColor);
-    if (colour && colour[3] > 0) { layers.push(colour); if (colour[3] >= 1) break; }
-  }
-  let background = [255, 255, 255, 1];
-  for (const layer of layers.reverse()) background = over(layer, background);
+  // The nearest opaque background behind an element, with any translucent layers in between blended over it.
+  const backgroundBehind = (start) => {
+    const layers = [];
+    for (let node = start; node; node = node.parentElement) {
+      const [colour] = colours(getComputedStyle(node).backgroundColor);
+      if (colour && colour[3] > 0) { layers.push(colour); if (colour[3] >= 1) break; }
+    }
+    let background = [255, 255, 255, 1];
+    for (const layer of layers.reverse()) background = over(layer, background);
+    return background;
+  };
   const luminance = (c) => {
     const [r, g, b] = c.slice(0, 3).map((v) => {
       v /= 255;
@@ -47,6 +47,19 @@ FOCUS_RING_SCRIPT = """() => {
     const [hi, lo] = [luminance(a), luminance(b)].sort((x, y) => y - x);
     return (hi + 0.05) / (lo + 0.05);
   };
+  const rgb = (c) => `rgb(${c.slice(0, 3).map(Math.round).join(', ')})`;
+"""
+
+# Runs in the page: the focused element's indicator colours (outline, box-shadows) against the nearest opaque
+# background around it (from its parent: the ring is drawn outside it), each blended over that background, and
+# the best contrast ratio among them.
+FOCUS_RING_SCRIPT = (
+    """() => {"""
+    + COLOUR_FUNCTIONS
+    + """
+  const el = document.activeElement;
+  if (!el || el === document.body || el === document.documentElement) return null;
+  const background = backgroundBehind(el.parentElement);
   const style = getComputedStyle(el);
   const indicators = [];
   if (style.outlineStyle !== 'none' && parseFloat(style.outlineWidth) > 0) {
@@ -68,9 +81,27 @@ FOCUS_RING_SCRIPT = """() => {
       + [...el.classList].map((c) => '.' + c).join(''),
     label,
     ratio: Math.round(best * 100) / 100,
-    background: `rgb(${background.slice(0, 3).map(Math.round).join(', ')})`,
+    background: rgb(background),
   };
 }"""
+)
+
+# Runs in the page: the text contrast of every element matching a selector, against what is behind it.
+TEXT_CONTRAST_SCRIPT = (
+    """(selector) => {"""
+    + COLOUR_FUNCTIONS
+    + """
+  return [...document.querySelectorAll(selector)].map((el) => {
+    const background = backgroundBehind(el);
+    const [colour] = colours(getComputedStyle(el).color);
+    return {
+      text: el.innerText.trim().replace(/\\s+/g, ' ').slice(0, 50),
+      ratio: Math.round(ratio(over(colour, background), background) * 100) / 100,
+      colours: `${rgb(colour)} on ${rgb(background)}`,
+    };
+  });
+}"""
+)
 
 
 def tab_through(page: Page, limit=250):

@@ -2,7 +2,8 @@
 
 - every element a keyboard reaches has a focus ring of at least 3:1 against what is around it (WCAG 1.4.11);
 - no page scrolls sideways at 320 CSS pixels (WCAG 1.4.10);
-- a form sent with mistakes puts focus on its error summary and "Error: " at the start of the page title.
+- a form sent with mistakes puts focus on its error summary and "Error: " at the start of the page title, and its
+  red error text (a checkbox's label included) is at least 4.5:1.
 
 Each test walks one page of every template the role can open, and reports every failure at once, with a
 screenshot of each page that overflows in test-artifacts/.
@@ -20,7 +21,7 @@ from partnerships.models import Theme
 from resources.forms import CONSENT_STATEMENT
 from resources.models import FAQ, FAQStatus, NewsletterIssue, Resource, Subscriber, SubscriberStatus
 from resources.newsletter import unsubscribe_token
-from tests.browser import element_kind, tab_through
+from tests.browser import TEXT_CONTRAST_SCRIPT, element_kind, tab_through
 from tests.conftest import PASSWORD, make_user
 from tests.learning_data import make_example
 
@@ -244,6 +245,10 @@ ERROR_STATES = [
 ]
 
 
+# What turns red when a form is sent with mistakes: the summary, each field's message, a checkbox's own label.
+ERROR_TEXT = ".error-summary li, .invalid-feedback, .form-check-input.is-invalid ~ .form-check-label"
+
+
 @pytest.mark.parametrize("role", ["visitor", "lead", "facilitator"])
 def test_a_form_sent_with_mistakes_puts_focus_on_its_error_summary(page, site, log_in_with_cookie, role, capsys):
     open_as(log_in_with_cookie, site, role)
@@ -261,6 +266,10 @@ def test_a_form_sent_with_mistakes_puts_focus_on_its_error_summary(page, site, l
         page.locator(".error-summary").wait_for()
         page.wait_for_load_state("load")
         focused = page.evaluate("() => document.activeElement.classList.contains('error-summary')")
+        for text in page.evaluate(TEXT_CONTRAST_SCRIPT, ERROR_TEXT):
+            if text["ratio"] < 4.5:
+                low = f"{path}: “{text['text']}” {text['ratio']}:1, {text['colours']}"
+                results["error text under 4.5:1"].append(low)
         title = page.title()
         results["focus on the summary" if focused else "focus elsewhere"].append(path)
         results["title starts with Error" if title.startswith("Error: ") else "title without Error"].append(title)
@@ -268,3 +277,4 @@ def test_a_form_sent_with_mistakes_puts_focus_on_its_error_summary(page, site, l
         print(f"\nError states ({role}): " + "; ".join(f"{key}: {len(value)}" for key, value in results.items()))
     assert not results["focus elsewhere"], f"focus is not on the error summary: {results['focus elsewhere']}"
     assert not results["title without Error"], f"titles without “Error: ”: {results['title without Error']}"
+    assert not results["error text under 4.5:1"], "\n".join(results["error text under 4.5:1"])

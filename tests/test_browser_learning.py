@@ -21,7 +21,9 @@ def deck(programme):
 
 def log_out(page):
     page.get_by_role("button", name="Log out").click()
-    arrive(page, heading="You have logged out")
+    # Logging out leads to the home page, whose "Log in" link only a logged-out visitor has.
+    page.get_by_role("link", name="Log in").wait_for()
+    page.wait_for_load_state("load")
 
 
 def test_contribute_review_publish_and_find(page, axe, login_in_browser, deck, lead_a, facilitator):
