@@ -64,10 +64,12 @@ class ResourceForm(forms.ModelForm):
         has_url = bool(cleaned.get("external_url"))
         if "file" in self.errors:
             return cleaned
+        # Errors on the file field, so the summary links to it; a field with an error also keeps the model's own
+        # check (resource_file_xor_external_url) from adding its raw constraint message beside this one.
         if has_file and has_url:
-            raise forms.ValidationError("Give either a file or an external address, not both.")
-        if not has_file and not has_url:
-            raise forms.ValidationError("Upload a file or give the resource's external address.")
+            self.add_error("file", "Give either a file or an external address, not both.")
+        elif not has_file and not has_url:
+            self.add_error("file", "Upload a file or give the resource's external address.")
         return cleaned
 
     def save(self, commit=True):
@@ -110,7 +112,11 @@ class AskQuestionForm(forms.ModelForm):
     class Meta:
         model = FAQ
         fields = ["question", "asker_email"]
-        widgets = {"question": forms.Textarea(attrs={"rows": 4})}
+        # autocomplete lets browsers fill in the visitor's own details (WCAG 1.3.5).
+        widgets = {
+            "question": forms.Textarea(attrs={"rows": 4}),
+            "asker_email": forms.EmailInput(attrs={"autocomplete": "email"}),
+        }
         labels = {"question": "Your question", "asker_email": "Your email address (optional)"}
         help_texts = {
             "question": "Please do not include anything that could identify a child, family or member of staff.",
@@ -145,9 +151,19 @@ class NewsletterIssueForm(forms.ModelForm):
 
 
 class SignUpForm(forms.Form):
-    email = forms.EmailField(label="Email address", max_length=254)
-    name = forms.CharField(label="Name (optional)", max_length=120, required=False)
-    organisation = forms.CharField(label="Organisation (optional)", max_length=200, required=False)
+    # autocomplete lets browsers fill in the visitor's own details (WCAG 1.3.5).
+    email = forms.EmailField(
+        label="Email address", max_length=254, widget=forms.EmailInput(attrs={"autocomplete": "email"})
+    )
+    name = forms.CharField(
+        label="Name (optional)", max_length=120, required=False, widget=forms.TextInput(attrs={"autocomplete": "name"})
+    )
+    organisation = forms.CharField(
+        label="Organisation (optional)",
+        max_length=200,
+        required=False,
+        widget=forms.TextInput(attrs={"autocomplete": "organization"}),
+    )
     themes = forms.ModelMultipleChoiceField(
         label="Themes you are interested in",
         queryset=Theme.objects.all(),

@@ -12,7 +12,9 @@ import shutil
 from pathlib import Path
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
+from django.test import Client
 
 from partnerships import programme_data
 from partnerships.models import Membership, MembershipRole, Partnership
@@ -31,6 +33,15 @@ CHROMIUM_ARGS = [
     "--disable-sync",
 ]
 ARTIFACTS = Path(__file__).resolve().parent.parent / "test-artifacts"
+
+
+@pytest.fixture(scope="session", autouse=True)
+def fast_password_hasher():
+    """Tests hash with MD5: the production hasher is slow on purpose, and the suite creates and logs in many users.
+
+    Production settings keep Django's default; only the test process changes.
+    """
+    settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
 
 
 @pytest.fixture
@@ -126,22 +137,42 @@ def page(browser, live_server):
 
 @pytest.fixture
 def login_in_browser(page):
-    """Log a user in through the portal's own log-in form."""
+    """Log a user in through the portal's own log-in form, and wait for the page it leads to."""
 
     def login(user):
         page.goto("/accounts/login/")
         page.get_by_label("Username").fill(user.username)
         page.get_by_label("Password").fill(PASSWORD)
         page.get_by_role("button", name="Log in").click()
-        page.wait_for_load_state()
+        # The click returns before the next page exists: wait until the log-in page has gone, then its load.
+        page.wait_for_url(lambda url: "/accounts/login/" not in url)
+        page.wait_for_load_state("load")
+
+    return login
+
+
+@pytest.fixture
+def log_in_with_cookie(page, live_server):
+    """Log a user in without the log-in page, for tests about other pages: a session cookie from the test client."""
+
+    def login(user):
+        client = Client()
+        client.force_login(user)
+        cookie = client.cookies[settings.SESSION_COOKIE_NAME]
+        page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
 
     return login
 
 
 def assert_no_axe_violations(page):
-    """Run axe-core (shipped by the axe-playwright-python package) on the page and fail on any violation."""
+    """Run axe-core (shipped by the axe-playwright-python package) on the page and fail on any violation.
+
+    The caller has already waited for the page its last action opened (tests.browser.arrive); this only makes sure
+    that page has finished loading before axe reads it.
+    """
     from axe_playwright_python.sync_playwright import Axe
 
+    page.wait_for_load_state("load")
     results = Axe().run(page)
     violations = results.response["violations"]
     report = "\n".join(

@@ -8,6 +8,7 @@ from django.utils import timezone
 
 from learning.models import Stage, State
 from resources.models import Resource, ResourceDownload
+from tests.browser import arrive
 from tests.chart_data import add_examples
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -52,7 +53,7 @@ def test_facilitator_opens_the_dashboard_and_follows_a_figure(
 ):
     login_in_browser(facilitator)
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Dashboard").click()
-    page.get_by_role("heading", level=1, name="Programme dashboard").wait_for()
+    arrive(page, heading="Programme dashboard")
     axe(page)
 
     screenshot = artifacts_dir / "dashboard.png"
@@ -64,14 +65,14 @@ def test_facilitator_opens_the_dashboard_and_follows_a_figure(
     waiting = page.get_by_role("row", name="Examples waiting for review")
     assert waiting.get_by_role("cell").first.inner_text() == "2"
     waiting.get_by_role("link", name="Examples waiting for review").click()
-    page.get_by_role("heading", level=1, name="Review queue").wait_for()
+    arrive(page, heading="Review queue")
     assert page.locator("table tbody tr").count() == 2
 
 
 def test_a_chart_bar_leads_to_the_examples_it_counts(page, figures):
     page.goto("/themes/independent-scrutiny/")
     page.get_by_role("link", name="Independently evaluated").click()
-    page.wait_for_url("**/learning/?theme=independent-scrutiny&stage=independently-evaluated")
+    arrive(page, url="**/learning/?theme=independent-scrutiny&stage=independently-evaluated")
     assert page.get_by_role("status").inner_text().startswith("1 learning example matches")
 
 

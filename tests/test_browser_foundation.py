@@ -2,6 +2,8 @@
 
 import pytest
 
+from tests.browser import arrive
+
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
 PAGES = [
@@ -20,10 +22,10 @@ PAGES = [
 def test_visitor_reaches_the_matrix_and_filters_it(page, programme):
     page.goto("/")
     page.get_by_role("navigation", name="Main").get_by_role("link", name="Theme matrix").click()
-    page.get_by_role("heading", level=1, name="The EA theme matrix").wait_for()
+    arrive(page, heading="The EA theme matrix")
     page.get_by_label("Contextual safeguarding").check()
     page.get_by_role("button", name="Apply filters").click()
-    page.wait_for_url("**/matrix/?theme=contextual-safeguarding*")
+    arrive(page, url="**/matrix/?theme=contextual-safeguarding*")
     sites = page.locator("table.matrix-table tbody th[scope=row]").all_inner_texts()
     assert sites == ["Trafford", "North Lincolnshire"]
     assert page.get_by_role("link", name="Theme matrix").get_attribute("aria-current") == "page"

@@ -4,11 +4,9 @@ page of the resources, FAQs and newsletter feature."""
 import re
 
 import pytest
-from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.base import ContentFile
-from django.test import Client
 from django.utils import timezone
 
 from partnerships.models import Theme
@@ -146,16 +144,8 @@ FACILITATOR_PAGES = [
 ]
 
 
-def log_in_with_a_session_cookie(page, live_server, user):
-    """Logs in without the log-in page (another feature's), so these pages are checked on their own."""
-    client = Client()
-    client.force_login(user)
-    cookie = client.cookies[settings.SESSION_COOKIE_NAME]
-    page.context.add_cookies([{"name": cookie.key, "value": cookie.value, "url": live_server.url}])
-
-
-def test_no_axe_violations_on_facilitator_pages(page, live_server, catalogue, facilitator, axe):
-    log_in_with_a_session_cookie(page, live_server, facilitator)
+def test_no_axe_violations_on_facilitator_pages(page, log_in_with_cookie, catalogue, facilitator, axe):
+    log_in_with_cookie(facilitator)  # not through the log-in page (another feature's): these pages on their own
     for path in [*FACILITATOR_PAGES, f"/faqs/{FAQ.objects.get(status=FAQStatus.ASKED).pk}/answer/"]:
         page.goto(path)
         axe(page)
