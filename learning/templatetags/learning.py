@@ -1,17 +1,10 @@
 from django import template
 
-from ea_portal.markdown import render_markdown
 from learning.models import CuratedItem, ItemKind, LearningExample
 
 register = template.Library()
 
 THEME_PAGE_EXAMPLES = 10
-
-
-@register.filter
-def markdown(text):
-    """Render user-written Markdown as sanitised HTML."""
-    return render_markdown(text)
 
 
 @register.inclusion_tag("learning/includes/stage_label.html")

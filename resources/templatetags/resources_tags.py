@@ -1,15 +1,9 @@
 from django import template
 
-from ea_portal.markdown import render_markdown
 from partnerships.roles import is_facilitator
 from resources.models import FAQ, Resource
 
 register = template.Library()
-
-
-@register.filter
-def markdown(text):
-    return render_markdown(text)
 
 
 @register.filter(name="is_facilitator")
