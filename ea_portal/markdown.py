@@ -10,7 +10,7 @@ untouched; the sanitised HTML is stored beside it by `RendersMarkdown.save()`, s
 
 import html
 import re
-from functools import cache
+from functools import cache, lru_cache
 
 import nh3
 from django.core.exceptions import ValidationError
@@ -30,15 +30,15 @@ URL_SCHEMES = {"http", "https", "mailto"}
 HEADING = re.compile(r"<(/?)h[1-6]\b")
 SPACES = re.compile(r"\s+")
 
-# Length limits of the Markdown fields, in characters. The parser's worst case measured about 7 µs a character
-# (10,000 unmatched brackets: 73 ms), so no text a form accepts takes more than about 100 ms to render.
+# Length limits of the Markdown fields, in characters. The parser's worst case (unmatched brackets, see
+# benchmarks/markdown_corpus.py) costs 6 to 10 µs of CPU a character, so the longest text a form accepts is
+# checked and rendered in under 100 ms.
 SHORT_MARKDOWN_LENGTH = 1_500
 MEDIUM_MARKDOWN_LENGTH = 5_000
 LONG_MARKDOWN_LENGTH = 8_000
-LONGEST_MARKDOWN_LENGTH = 10_000
-# The renderer is never given more than this, even for text that bypassed validation (a bulk import, an old
-# version restored): the rest of such a text is left out of the page, never of the database.
-RENDER_LIMIT = LONGEST_MARKDOWN_LENGTH
+# The parser is never given more than this, even for text that bypassed validation (a bulk import, an old
+# version restored): the rest of such a text is left out of the page, never out of the database.
+RENDER_LIMIT = LONG_MARKDOWN_LENGTH
 
 # Blocks nested deeper than this are dropped by the parser. Validation refuses text that reaches it, so
 # nothing a writer saved goes missing from the page.
@@ -61,9 +61,17 @@ def parser(raw_html):
     return md
 
 
+@lru_cache(maxsize=16)
+def parsed(text):
+    """The tokens of some Markdown, at most RENDER_LIMIT characters of it. Cached because a save checks the text
+    (validate_markdown_nesting) and then renders it: parsing is the costly half of rendering."""
+    return parser(raw_html=True).parse(text[:RENDER_LIMIT])
+
+
 def render_markdown(text):
     """Sanitised HTML for some Markdown, at most RENDER_LIMIT characters of it."""
-    rendered = parser(raw_html=True).render((text or "")[:RENDER_LIMIT])
+    md = parser(raw_html=True)
+    rendered = md.renderer.render(parsed(text or ""), md.options, {})
     cleaned = nh3.clean(
         HEADING.sub(r"<\1h3", rendered),
         tags=ALLOWED_TAGS,
@@ -90,7 +98,7 @@ def html_text(rendered):
 
 
 def validate_markdown_nesting(text):
-    if any(token.level >= MAX_NESTING - 1 for token in parser(raw_html=True).parse(text[:RENDER_LIMIT])):
+    if any(token.level >= MAX_NESTING - 1 for token in parsed(text)):
         raise ValidationError(NESTING_MESSAGE, code="markdown_nesting")
 
 

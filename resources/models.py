@@ -7,7 +7,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ea_portal.markdown import (
-    LONGEST_MARKDOWN_LENGTH,
+    LONG_MARKDOWN_LENGTH,
     MEDIUM_MARKDOWN_LENGTH,
     RenderedMarkdownField,
     RendersMarkdown,
@@ -272,8 +272,8 @@ class NewsletterIssue(RendersMarkdown, models.Model):
     subject = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     body = models.TextField(
-        max_length=LONGEST_MARKDOWN_LENGTH,
-        validators=markdown_validators(LONGEST_MARKDOWN_LENGTH),
+        max_length=LONG_MARKDOWN_LENGTH,
+        validators=markdown_validators(LONG_MARKDOWN_LENGTH),
         help_text="Markdown. Raw HTML is removed.",
     )
     body_html = RenderedMarkdownField()
