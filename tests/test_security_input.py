@@ -5,6 +5,7 @@ import csv
 import io
 
 import pytest
+from django.core.exceptions import ValidationError
 from django.urls import reverse
 
 from ea_portal.spreadsheets import neutralise
@@ -91,6 +92,15 @@ def test_titles_and_names_must_be_a_single_line(programme, facilitator, line_bre
             form = make_form({**data, field: f"First line{line_break}Second line"})
             assert not form.is_valid()
             assert form.errors[field] == ["Write this on a single line, without line breaks."], field
+
+
+@pytest.mark.django_db
+def test_the_admin_cannot_give_a_partnership_a_name_on_two_lines(partnership_a):
+    # The admin's forms run the model's validators: the name is the subject of lead invitations.
+    partnership_a.name = "Devon\nBcc: everyone@example.org"
+    with pytest.raises(ValidationError) as refused:
+        partnership_a.full_clean()
+    assert refused.value.message_dict == {"name": ["Write this on a single line, without line breaks."]}
 
 
 @pytest.mark.django_db
