@@ -61,10 +61,11 @@ def parser(raw_html):
     return md
 
 
-@lru_cache(maxsize=16)
+@lru_cache(maxsize=8)
 def parsed(text):
     """The tokens of some Markdown, at most RENDER_LIMIT characters of it. Cached because a save checks the text
-    (validate_markdown_nesting) and then renders it: parsing is the costly half of rendering."""
+    (validate_markdown_nesting) and then renders it: parsing is the costly half of rendering. Eight entries cover
+    the six Markdown fields of an example; one entry holds up to about 3 MB, and saves empty the cache."""
     return parser(raw_html=True).parse(text[:RENDER_LIMIT])
 
 
@@ -138,6 +139,7 @@ class RendersMarkdown:
             update_fields = {*update_fields}
             update_fields |= {html for name, html in self.MARKDOWN_FIELDS_HTML.items() if name in update_fields}
         super().save(*args, update_fields=update_fields, **kwargs)
+        parsed.cache_clear()
 
 
 def fill_rendered_html(model, fields, batch_size=500):
