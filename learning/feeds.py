@@ -3,7 +3,6 @@
 from django.utils.feedgenerator import Atom1Feed
 
 from ea_portal.feeds import FEED_LENGTH, PortalFeed
-from ea_portal.markdown import render_markdown
 from learning.models import LearningExample
 
 
@@ -20,7 +19,7 @@ class LearningExamplesFeed(PortalFeed):
         return f"{item.title} ({item.source_name}; stage: {item.get_stage_display()})"
 
     def item_description(self, item):
-        return str(render_markdown(item.summary))
+        return str(item.summary_html)
 
     def item_pubdate(self, item):
         return item.published_at

@@ -5,6 +5,14 @@ from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
 
+from ea_portal.markdown import (
+    LONG_MARKDOWN_LENGTH,
+    SHORT_MARKDOWN_LENGTH,
+    RenderedMarkdownField,
+    RendersMarkdown,
+    markdown_validators,
+)
+from ea_portal.validators import validate_single_line
 from ea_portal.text import unique_slug
 from partnerships.models import Partnership, Theme
 from partnerships.roles import is_facilitator, led_partnership_ids
@@ -88,10 +96,13 @@ class LearningExampleQuerySet(models.QuerySet):
         return self.select_related("partnership").prefetch_related("themes")
 
 
-class LearningExample(models.Model):
+class LearningExample(RendersMarkdown, models.Model):
     """A structured practice example from a partnership (or a cross-cutting one from NCB)."""
 
-    title = models.CharField(max_length=200)
+    MARKDOWN_FIELDS_HTML = {name: f"{name}_html" for name in MARKDOWN_FIELDS}
+
+    # Single line: the title is the subject of the review emails.
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=220, unique=True)
     partnership = models.ForeignKey(
         Partnership,
@@ -103,14 +114,44 @@ class LearningExample(models.Model):
     )
     themes = models.ManyToManyField(Theme, related_name="learning_examples")
     stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.IDEA)
-    summary = models.TextField(help_text="One paragraph: what the approach is and why it matters.")
-    context = models.TextField(blank=True, help_text="The local situation that led to the approach.")
-    what_was_done = models.TextField(blank=True)
-    helped_and_hindered = models.TextField("what helped and what got in the way", blank=True)
-    impact_and_evidence = models.TextField("impact and evidence", blank=True)
-    resources_needed = models.TextField(blank=True)
-    contact_name = models.CharField("contact name", max_length=120)
-    contact_role = models.CharField("contact's role", max_length=200, blank=True)
+    summary = models.TextField(
+        max_length=SHORT_MARKDOWN_LENGTH,
+        validators=markdown_validators(SHORT_MARKDOWN_LENGTH),
+        help_text="One paragraph: what the approach is and why it matters.",
+    )
+    context = models.TextField(
+        max_length=LONG_MARKDOWN_LENGTH,
+        validators=markdown_validators(LONG_MARKDOWN_LENGTH),
+        blank=True,
+        help_text="The local situation that led to the approach.",
+    )
+    what_was_done = models.TextField(
+        max_length=LONG_MARKDOWN_LENGTH, validators=markdown_validators(LONG_MARKDOWN_LENGTH), blank=True
+    )
+    helped_and_hindered = models.TextField(
+        "what helped and what got in the way",
+        max_length=LONG_MARKDOWN_LENGTH,
+        validators=markdown_validators(LONG_MARKDOWN_LENGTH),
+        blank=True,
+    )
+    impact_and_evidence = models.TextField(
+        "impact and evidence",
+        max_length=LONG_MARKDOWN_LENGTH,
+        validators=markdown_validators(LONG_MARKDOWN_LENGTH),
+        blank=True,
+    )
+    resources_needed = models.TextField(
+        max_length=LONG_MARKDOWN_LENGTH, validators=markdown_validators(LONG_MARKDOWN_LENGTH), blank=True
+    )
+    # The sanitised HTML of the Markdown fields, rendered on save (RendersMarkdown): pages never render Markdown.
+    summary_html = RenderedMarkdownField()
+    context_html = RenderedMarkdownField()
+    what_was_done_html = RenderedMarkdownField()
+    helped_and_hindered_html = RenderedMarkdownField()
+    impact_and_evidence_html = RenderedMarkdownField()
+    resources_needed_html = RenderedMarkdownField()
+    contact_name = models.CharField("contact name", max_length=120, validators=[validate_single_line])
+    contact_role = models.CharField("contact's role", max_length=200, blank=True, validators=[validate_single_line])
     contact_email = models.EmailField("contact email", blank=True)
 
     state = models.CharField(max_length=20, choices=State.choices, default=State.DRAFT)
@@ -157,8 +198,8 @@ class LearningExample(models.Model):
 
     @property
     def sections(self):
-        """The sections that have text, as (heading, Markdown) pairs."""
-        return [(heading, getattr(self, name)) for name, heading in SECTIONS if getattr(self, name).strip()]
+        """The sections that have text, as (heading, sanitised HTML) pairs."""
+        return [(heading, getattr(self, f"{name}_html")) for name, heading in SECTIONS if getattr(self, name).strip()]
 
     @property
     def source_name(self):
@@ -242,8 +283,10 @@ class CuratedItemQuerySet(models.QuerySet):
         return self.filter(kind=ItemKind.APPROACH)
 
 
-class CuratedItem(models.Model):
+class CuratedItem(RendersMarkdown, models.Model):
     """A question to consider or an approach being taken, curated by NCB and shown on a theme's page."""
+
+    MARKDOWN_FIELDS_HTML = {"text": "text_html"}
 
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="curated_items")
     kind = models.CharField(max_length=20, choices=ItemKind.choices)
@@ -251,9 +294,20 @@ class CuratedItem(models.Model):
         max_length=300,
         blank=True,
         help_text="Optional heading that items are gathered under, such as a workshop's name.",
+        validators=[validate_single_line],
     )
-    text = models.TextField(help_text="Markdown. Use a list for either/or options.")
-    source = models.CharField(max_length=200, blank=True, help_text="Who this comes from, such as a partnership.")
+    text = models.TextField(
+        max_length=SHORT_MARKDOWN_LENGTH,
+        validators=markdown_validators(SHORT_MARKDOWN_LENGTH),
+        help_text="Markdown. Use a list for either/or options.",
+    )
+    text_html = RenderedMarkdownField()
+    source = models.CharField(
+        max_length=200,
+        blank=True,
+        help_text="Who this comes from, such as a partnership.",
+        validators=[validate_single_line],
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position within the theme's list.")
 
     objects = CuratedItemQuerySet.as_manager()

@@ -3,6 +3,8 @@ from django.db import models
 from django.db.models import Count
 from django.urls import reverse
 
+from ea_portal.validators import validate_single_line
+
 
 class Region(models.TextChoices):
     """The English regions the Early Adopter sites sit in."""
@@ -90,7 +92,13 @@ class PartnershipQuerySet(models.QuerySet):
 class Partnership(models.Model):
     """An Early Adopter site: a partnership of one or more local authority areas."""
 
-    name = models.CharField(max_length=200, unique=True, help_text="The site's name as the deck gives it.")
+    # Single line: the lead invitation's subject names the partnership.
+    name = models.CharField(
+        max_length=200,
+        unique=True,
+        validators=[validate_single_line],
+        help_text="The site's name as the deck gives it.",
+    )
     slug = models.SlugField(max_length=200, unique=True)
     region = models.CharField(max_length=40, choices=Region.choices)
     summary = models.TextField(blank=True)

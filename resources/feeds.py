@@ -4,7 +4,6 @@ as the pages."""
 from django.utils.feedgenerator import Atom1Feed
 
 from ea_portal.feeds import FEED_LENGTH, PortalFeed
-from ea_portal.markdown import render_markdown
 from resources.models import NewsletterIssue, Resource
 
 
@@ -21,7 +20,7 @@ class ResourcesFeed(PortalFeed):
         return item.title
 
     def item_description(self, item):
-        return str(render_markdown(item.description))
+        return str(item.description_html)
 
     def item_pubdate(self, item):
         return item.created
@@ -49,7 +48,7 @@ class NewsletterFeed(PortalFeed):
         return item.subject
 
     def item_description(self, item):
-        return str(render_markdown(item.body))
+        return str(item.body_html)
 
     def item_pubdate(self, item):
         return item.published_at

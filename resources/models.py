@@ -7,7 +7,15 @@ from django.urls import reverse
 from django.utils import timezone
 from django.utils.functional import cached_property
 
+from ea_portal.markdown import (
+    LONG_MARKDOWN_LENGTH,
+    MEDIUM_MARKDOWN_LENGTH,
+    RenderedMarkdownField,
+    RendersMarkdown,
+    markdown_validators,
+)
 from ea_portal.text import normalise_email
+from ea_portal.validators import validate_single_line
 from partnerships.models import Partnership, Theme
 from partnerships.roles import is_facilitator
 
@@ -30,10 +38,12 @@ class ResourceQuerySet(models.QuerySet):
         return self if is_facilitator(user) else self.published()
 
 
-class Resource(models.Model):
+class Resource(RendersMarkdown, models.Model):
     """A tool, guidance note, template or report: an uploaded file or a link to one elsewhere."""
 
-    title = models.CharField(max_length=200)
+    MARKDOWN_FIELDS_HTML = {"description": "description_html"}
+
+    title = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
     kind = models.CharField(max_length=20, choices=ResourceKind.choices, default=ResourceKind.TOOL)
     themes = models.ManyToManyField(Theme, blank=True, related_name="resources")
@@ -45,7 +55,13 @@ class Resource(models.Model):
         related_name="resources",
         help_text="The Early Adopter partnership the resource comes from, if any.",
     )
-    description = models.TextField(blank=True, help_text="Markdown. Raw HTML is removed.")
+    description = models.TextField(
+        max_length=MEDIUM_MARKDOWN_LENGTH,
+        validators=markdown_validators(MEDIUM_MARKDOWN_LENGTH),
+        blank=True,
+        help_text="Markdown. Raw HTML is removed.",
+    )
+    description_html = RenderedMarkdownField()
     # Stored under a generated name (see resources.uploads); the uploader's name is kept only to offer it back
     # as the download's file name.
     file = models.FileField(upload_to="resources/", blank=True, max_length=200)
@@ -141,13 +157,21 @@ class FAQQuerySet(models.QuerySet):
         return self if is_facilitator(user) else self.published()
 
 
-class FAQ(models.Model):
+class FAQ(RendersMarkdown, models.Model):
     """A question and its answer under a theme; visitors' questions wait in the facilitators' queue."""
+
+    MARKDOWN_FIELDS_HTML = {"answer": "answer_html"}
 
     # PROTECT, like the other content: deleting a theme must not delete its published answers with it.
     theme = models.ForeignKey(Theme, on_delete=models.PROTECT, null=True, blank=True, related_name="faqs")
     question = models.TextField(max_length=1000)
-    answer = models.TextField(blank=True, help_text="Markdown. Raw HTML is removed.")
+    answer = models.TextField(
+        max_length=MEDIUM_MARKDOWN_LENGTH,
+        validators=markdown_validators(MEDIUM_MARKDOWN_LENGTH),
+        blank=True,
+        help_text="Markdown. Raw HTML is removed.",
+    )
+    answer_html = RenderedMarkdownField()
     # Only to tell the asker their answer is published; cleared once it has been used. Never shown publicly.
     asker_email = models.EmailField(blank=True)
     status = models.CharField(max_length=20, choices=FAQStatus.choices, default=FAQStatus.ASKED)
@@ -243,12 +267,20 @@ class NewsletterIssueQuerySet(models.QuerySet):
         return self if is_facilitator(user) else self.published()
 
 
-class NewsletterIssue(models.Model):
+class NewsletterIssue(RendersMarkdown, models.Model):
     """One issue of the programme's newsletter, written by facilitators and sent with send_newsletter."""
 
-    subject = models.CharField(max_length=200)
+    MARKDOWN_FIELDS_HTML = {"body": "body_html"}
+
+    # Single line: it is the subject of the email.
+    subject = models.CharField(max_length=200, validators=[validate_single_line])
     slug = models.SlugField(max_length=200, unique=True)
-    body = models.TextField(help_text="Markdown. Raw HTML is removed.")
+    body = models.TextField(
+        max_length=LONG_MARKDOWN_LENGTH,
+        validators=markdown_validators(LONG_MARKDOWN_LENGTH),
+        help_text="Markdown. Raw HTML is removed.",
+    )
+    body_html = RenderedMarkdownField()
     themes = models.ManyToManyField(
         Theme,
         blank=True,

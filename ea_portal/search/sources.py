@@ -5,44 +5,19 @@ objects a user may see: always the model's own `visible_to(user)`, so search sho
 own pages would show.
 """
 
-import html
 import re
-import threading
 from dataclasses import dataclass, field
 from datetime import datetime
 
-import markdown
 from django.db.models import Exists, OuterRef, Prefetch, Q
-from django.utils.html import strip_tags
 
+from ea_portal.markdown import markdown_text as plain_text
 from ea_portal.search.kinds import SearchKind
 from learning.models import SECTIONS, CuratedItem, LearningExample
 from partnerships.models import LocalAuthority, Partnership, SiteApproach, Theme
 from resources.models import FAQ, NewsletterIssue, Resource
 
 SPACES = re.compile(r"\s+")
-
-
-class RawHtmlAsText(markdown.Extension):
-    """HTML typed into the text stays text (a "<script>" is found, and shown escaped, as what was written)."""
-
-    def extendMarkdown(self, md):
-        md.preprocessors.deregister("html_block")
-        md.inlinePatterns.deregister("html")
-
-
-_converters = threading.local()
-
-
-def plain_text(markdown_text):
-    """The text of some Markdown without its formatting: the index stores no markup, so snippets show none."""
-    if not markdown_text:
-        return ""
-    # One converter per thread, reset between texts: building one per call dominated rebuilding the index.
-    if not hasattr(_converters, "markdown"):
-        _converters.markdown = markdown.Markdown(extensions=[RawHtmlAsText()], output_format="html")
-    rendered = _converters.markdown.reset().convert(markdown_text)
-    return SPACES.sub(" ", html.unescape(strip_tags(rendered))).strip()
 
 
 def join(*parts):

@@ -3,7 +3,7 @@
 
 from django import template
 
-from ea_portal.markdown import render_markdown
+from ea_portal.markdown import html_text, render_markdown
 
 register = template.Library()
 
@@ -21,3 +21,10 @@ def query_without(context, *names):
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+@register.filter
+def plain_text(rendered):
+    """The text of stored, sanitised HTML as a plain string, escaped like any other where it is put: the way to
+    put user-written content into an attribute value such as a page's description."""
+    return html_text(rendered)
