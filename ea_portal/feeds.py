@@ -7,7 +7,7 @@ rather than the placeholder domain of django.contrib.sites.
 from django.contrib.syndication.views import Feed
 from django.urls import reverse
 
-from resources.newsletter import absolute_url
+from ea_portal.mail import absolute_url
 
 FEED_LENGTH = 30
 

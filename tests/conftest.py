@@ -161,3 +161,20 @@ def axe():
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def commit_callbacks_run_at_the_end_of_each_request(monkeypatch):
+    """Each test runs inside a transaction that is never committed, so the on_commit callbacks of the views it
+    calls (emails, search indexing) would never run. In production a view's transactions have committed by the
+    time its response goes: run the callbacks a test-client request registers when it returns, as they would."""
+    from django.test import TestCase
+    from django.test.client import ClientHandler
+
+    handle = ClientHandler.__call__
+
+    def handle_then_commit(self, environ):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return handle(self, environ)
+
+    monkeypatch.setattr(ClientHandler, "__call__", handle_then_commit)
