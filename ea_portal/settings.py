@@ -204,6 +204,8 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every log-in and log-out at INFO; failures and lockouts come as warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Resources, FAQs and the newsletter (resources app) ------------------------------------------------------
@@ -256,3 +258,4 @@ AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "ea_portal.client_address.client_ip"
 AXES_LOCKOUT_CALLABLE = "partnerships.accounts.locked_out"
 AXES_RESET_ON_SUCCESS = True
+AXES_VERBOSE = False
