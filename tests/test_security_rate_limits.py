@@ -16,7 +16,7 @@ from django.core.cache import cache
 from django.test import RequestFactory
 from django.urls import reverse
 
-from ea_portal.client_address import client_ip
+from ea_portal.client_address import UNKNOWN, client_ip
 from resources.models import FAQ
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -65,7 +65,7 @@ def test_client_address_is_the_entry_our_proxies_appended(forwarded, proxies, ex
 
 
 def test_no_usable_address_at_all_is_still_an_address(settings):
-    assert address(remote="", forwarded="nonsense", settings=settings) == "0.0.0.0"
+    assert address(remote="", forwarded="nonsense", settings=settings) == UNKNOWN
 
 
 def ask(client, number, **meta):
