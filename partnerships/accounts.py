@@ -64,10 +64,13 @@ class LeadForm(forms.Form):
         cleaned = super().clean()
         email, partnership = cleaned.get("email"), cleaned.get("partnership")
         if email and partnership:
-            already = Membership.objects.filter(
-                user__email__iexact=email, partnership=partnership, role=MembershipRole.LEAD
-            ).exists()
-            if already:
+            already = (
+                Membership.objects.filter(user__email__iexact=email, partnership=partnership, role=MembershipRole.LEAD)
+                .select_related("user")
+                .first()
+            )
+            # Adding a lead who never chose a password again is how they get a fresh invitation.
+            if already and already.user.has_usable_password():
                 raise forms.ValidationError(f"{email} is already a lead of {partnership}.")
         return cleaned
 
@@ -110,16 +113,22 @@ def lead_create(request):
     if request.method == "POST" and form.is_valid():
         data = form.cleaned_data
         try:
-            user, invited = add_lead(data)
+            user, created, invited = add_lead(data)
         except IntegrityError:
             # Someone made an account with this address or username since the form was checked.
             form.add_error("email", f"An account with the address {data['email']} was created meanwhile: try again.")
             return render(request, "partnerships/lead_form.html", {"form": form})
-        if invited:
+        if created:
             messages.success(
                 request,
-                f"{user.get_full_name() or user.email} is now a lead of {data['partnership']}. "
+                f"{user.get_full_name()} is now a lead of {data['partnership']}. "
                 f"We have emailed {user.email} a link to choose a password.",
+            )
+        elif invited:
+            messages.success(
+                request,
+                f"{user.email} is a lead of {data['partnership']} but has not chosen a password yet: "
+                "we have emailed them a new link to choose one (earlier links no longer work).",
             )
         else:
             messages.success(
@@ -132,10 +141,12 @@ def lead_create(request):
 
 @transaction.atomic
 def add_lead(data):
-    """Make the person a lead of the partnership, with a new account if they have none; return the user and
-    whether they were (re-)invited. Someone who never chose a password gets a fresh invitation."""
+    """Make the person a lead of the partnership, with a new account if they have none; return the user, whether
+    the account is new and whether they were (re-)invited. Someone who never chose a password gets a fresh
+    invitation."""
     user = get_user_model().objects.filter(email__iexact=data["email"]).first()
-    if user is None:
+    created = user is None
+    if created:
         user = get_user_model()(
             username=data["email"],
             email=data["email"],
@@ -149,8 +160,12 @@ def add_lead(data):
     )
     invited = not user.has_usable_password()
     if invited:
+        if not created:
+            # A new unusable password changes the token, so a lost or forwarded earlier link stops working.
+            user.set_unusable_password()
+            user.save(update_fields=["password"])
         send_invitation(user, data["partnership"])
-    return user, invited
+    return user, created, invited
 
 
 class PortalPasswordResetForm(PasswordResetForm):
