@@ -138,6 +138,17 @@ def login_in_browser(page):
     return login
 
 
+def wait_for_mail(page, count=1):
+    """Mail leaves once the response that caused it has been sent (ea_portal.mail), which may be just after the
+    browser shows the next page: wait for it briefly rather than read the outbox too early."""
+    from django.core import mail
+
+    for _ in range(50):
+        if len(mail.outbox) >= count:
+            return
+        page.wait_for_timeout(100)
+
+
 def assert_no_axe_violations(page):
     """Run axe-core (shipped by the axe-playwright-python package) on the page and fail on any violation."""
     from axe_playwright_python.sync_playwright import Axe
