@@ -251,11 +251,12 @@ RATELIMIT_IP_META_KEY = "ea_portal.client_address.client_ip"
 # Login lockout (django-axes), on the portal's and the admin's log-in pages. Failures are counted in the
 # database, so every worker sees them: DJANGO_LOGIN_FAILURE_LIMIT failures for one username, or from one client
 # address, lock that username or address out for DJANGO_LOGIN_LOCKOUT_MINUTES (each failure while locked starts
-# the period again). A successful log-in clears the count of its address.
+# the period again). A successful log-in does not clear the counts: axes would clear every failure from that
+# address, so someone with an account of their own could guess at another account without end.
 AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
 AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15")))
 AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
 AXES_CLIENT_IP_CALLABLE = "ea_portal.client_address.client_ip"
 AXES_LOCKOUT_CALLABLE = "partnerships.accounts.locked_out"
-AXES_RESET_ON_SUCCESS = True
+AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False

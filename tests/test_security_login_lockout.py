@@ -84,6 +84,15 @@ def test_one_client_guessing_many_accounts_is_locked(client, lead_a, lead_b):
     assert response.status_code == 302 and logged_in_as(client, lead_a)
 
 
+def test_logging_in_to_ones_own_account_does_not_reset_the_count_against_another(client, lead_a, lead_b):
+    fail(client, LOGIN_URL, lead_b.username, 4)
+    assert log_in(client, LOGIN_URL, lead_a.username, PASSWORD).status_code == 302
+    client.logout()
+    fail(client, LOGIN_URL, lead_b.username, 1)
+    response = log_in(client, LOGIN_URL, lead_b.username, PASSWORD, address="192.0.2.50")
+    assert response.status_code == 429 and not logged_in_as(client, lead_b)
+
+
 def test_behind_a_proxy_the_lock_follows_the_client_not_the_header_it_sends(client, lead_a, settings):
     settings.TRUSTED_PROXY_COUNT = 1
     # Each request from the same client (198.51.100.7, appended by our proxy at 10.0.0.2) claims another address.
