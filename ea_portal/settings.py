@@ -6,6 +6,7 @@ to start without DJANGO_SECRET_KEY and DJANGO_ALLOWED_HOSTS.
 """
 
 import os
+from datetime import timedelta
 from pathlib import Path
 
 import dj_database_url
@@ -54,12 +55,12 @@ INSTALLED_APPS = [
     "whitenoise.runserver_nostatic",
     "django.contrib.staticfiles",
     "django.contrib.postgres",
-    "django.contrib.sites",
     "django.contrib.sitemaps",
     "django.contrib.syndication",
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "axes",
     "ea_portal",
     "partnerships",
     "learning",
@@ -79,6 +80,8 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
+    # Last, as django-axes asks: it turns a locked-out login into the lockout page.
+    "axes.middleware.AxesMiddleware",
 ]
 
 ROOT_URLCONF = "ea_portal.urls"
@@ -113,7 +116,12 @@ DATABASES = {
     )
 }
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
-SITE_ID = 1
+
+# django-axes first: it refuses a locked-out client or account before the password is even checked.
+AUTHENTICATION_BACKENDS = [
+    "axes.backends.AxesStandaloneBackend",
+    "django.contrib.auth.backends.ModelBackend",
+]
 
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},
@@ -200,28 +208,59 @@ LOGGING = {
     "disable_existing_loggers": False,
     "handlers": {"console": {"class": "logging.StreamHandler"}},
     "root": {"handlers": ["console"], "level": os.environ.get("DJANGO_LOG_LEVEL", "INFO")},
+    # django-axes logs every log-in and log-out at INFO; failures and lockouts come as warnings.
+    "loggers": {"axes": {"level": "WARNING"}},
 }
 
 # Resources, FAQs and the newsletter (resources app) ------------------------------------------------------
 # Uploaded resource files larger than this are refused (bytes; default 20 MB).
 RESOURCE_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_RESOURCE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
-# Absolute links in emails sent outside a request (send_newsletter), e.g. https://portal.example.org
+# The portal's public address, e.g. https://portal.example.org: every link in every email, feed and the sitemap
+# is built on it (ea_portal.mail.absolute_url), never on the Host header a request arrived with.
 PORTAL_BASE_URL = os.environ.get("DJANGO_PORTAL_BASE_URL", "http://localhost:8000")
 # How long a newsletter confirmation link stays valid (seconds).
 NEWSLETTER_CONFIRMATION_MAX_AGE = int(os.environ.get("DJANGO_NEWSLETTER_CONFIRMATION_MAX_AGE", str(3 * 24 * 3600)))
 # Rate limits (django-ratelimit): per client address for sign-ups and questions; per email address too for
-# sign-ups. The counters live in the cache: the local-memory default counts per process, so a deployment with
-# several worker processes should point DJANGO_CACHE_BACKEND/DJANGO_CACHE_LOCATION at a shared cache
-# (memcached or Redis).
+# sign-ups. The counters live in the cache (below).
 NEWSLETTER_SIGNUP_RATE = os.environ.get("DJANGO_NEWSLETTER_SIGNUP_RATE", "5/h")
 FAQ_QUESTION_RATE = os.environ.get("DJANGO_FAQ_QUESTION_RATE", "5/h")
-CACHES = {
-    "default": {
-        "BACKEND": os.environ.get("DJANGO_CACHE_BACKEND", "django.core.cache.backends.locmem.LocMemCache"),
-        "LOCATION": os.environ.get("DJANGO_CACHE_LOCATION", "ea-portal"),
+# The cache holds the rate-limit counters, so every worker process must share it: DJANGO_CACHE_URL names a Redis
+# server (redis://host:6379/0, rediss:// for TLS). Unset, each process has its own local-memory cache, which is
+# right for development and tests only.
+CACHE_URL = os.environ.get("DJANGO_CACHE_URL", "")
+if CACHE_URL:
+    if not CACHE_URL.startswith(("redis://", "rediss://", "unix://")):
+        raise ImproperlyConfigured("DJANGO_CACHE_URL must be a Redis address, e.g. redis://127.0.0.1:6379/0.")
+    CACHES = {
+        "default": {
+            "BACKEND": "django.core.cache.backends.redis.RedisCache",
+            "LOCATION": CACHE_URL,
+            "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "ea-portal"),
+        }
     }
-}
-# Behind a reverse proxy every request comes from the proxy's address: name the header that carries the
-# client's (e.g. HTTP_X_FORWARDED_FOR) so rate limits count per client, not for everyone at once.
+else:
+    CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ea-portal"}}
+
+# The client's address (ea_portal.client_address): behind DJANGO_TRUSTED_PROXY_COUNT reverse proxies that each
+# append to X-Forwarded-For, the entry the outermost of ours appended; 0 (the default) means no proxy.
 if os.environ.get("DJANGO_RATELIMIT_IP_META_KEY"):
-    RATELIMIT_IP_META_KEY = os.environ["DJANGO_RATELIMIT_IP_META_KEY"]
+    # Naming a header alone trusted whatever the client put in it; refuse to start rather than do that again.
+    raise ImproperlyConfigured(
+        "DJANGO_RATELIMIT_IP_META_KEY is no longer used: set DJANGO_TRUSTED_PROXY_COUNT to the number of reverse "
+        "proxies in front of the portal that append to X-Forwarded-For (1 for a single nginx)."
+    )
+TRUSTED_PROXY_COUNT = int(os.environ.get("DJANGO_TRUSTED_PROXY_COUNT", "0"))
+RATELIMIT_IP_META_KEY = "ea_portal.client_address.client_ip"
+
+# Login lockout (django-axes), on the portal's and the admin's log-in pages. Failures are counted in the
+# database, so every worker sees them: DJANGO_LOGIN_FAILURE_LIMIT failures for one username, or from one client
+# address, lock that username or address out for DJANGO_LOGIN_LOCKOUT_MINUTES (each failure while locked starts
+# the period again). A successful log-in does not clear the counts: axes would clear every failure from that
+# address, so someone with an account of their own could guess at another account without end.
+AXES_FAILURE_LIMIT = int(os.environ.get("DJANGO_LOGIN_FAILURE_LIMIT", "5"))
+AXES_COOLOFF_TIME = timedelta(minutes=int(os.environ.get("DJANGO_LOGIN_LOCKOUT_MINUTES", "15")))
+AXES_LOCKOUT_PARAMETERS = ["username", "ip_address"]
+AXES_CLIENT_IP_CALLABLE = "ea_portal.client_address.client_ip"
+AXES_LOCKOUT_CALLABLE = "partnerships.accounts.locked_out"
+AXES_RESET_ON_SUCCESS = False
+AXES_VERBOSE = False

@@ -4,6 +4,7 @@ from django.urls import include, path
 
 from ea_portal import views
 from ea_portal.sitemaps import SITEMAPS, robots_txt
+from partnerships import accounts
 
 admin.site.site_header = "EA Portal administration"
 admin.site.site_title = "EA Portal admin"
@@ -15,6 +16,8 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("", include("resources.urls")),
     path("", include("ea_portal.dashboard.urls")),
+    # Before Django's own: the portal's reset page builds its links on PORTAL_BASE_URL and mails after the response.
+    path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),

@@ -1,6 +1,8 @@
+from django import forms
 from django.contrib import admin
+from django.db.models import F
 
-from learning.history import record_version
+from learning.history import StaleVersion, record_version
 from learning.models import CuratedItem, ExampleVersion, LearningExample, Transition
 
 
@@ -15,8 +17,41 @@ class TransitionInline(admin.TabularInline):
         return False
 
 
+STALE_MESSAGE = (
+    "Someone saved this example (in the portal or here) after you opened this page, so your changes have not "
+    "been saved. Copy what you need from the form below, then reload the page to see the latest version and "
+    "make your changes to it."
+)
+
+
+class LearningExampleAdminForm(forms.ModelForm):
+    # The version this page was opened at: a save from an older one is refused, as in the portal's editing form.
+    # No Meta: the admin makes the form for the model with the fields it shows.
+    opened_version = forms.IntegerField(widget=forms.HiddenInput, required=False)
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["opened_version"].initial = self.instance.version
+
+    def clean(self):
+        cleaned = super().clean()
+        if self.instance.pk:
+            # The admin validates and saves in one transaction: locking the row here keeps a portal save from
+            # slipping in between this check and the save.
+            current = (
+                LearningExample.objects.select_for_update()
+                .filter(pk=self.instance.pk)
+                .values_list("version", flat=True)
+                .first()
+            )
+            if current != cleaned.get("opened_version"):
+                raise forms.ValidationError(STALE_MESSAGE, code="stale")
+        return cleaned
+
+
 @admin.register(LearningExample)
 class LearningExampleAdmin(admin.ModelAdmin):
+    form = LearningExampleAdminForm
     list_display = ["title", "partnership", "state", "stage", "updated", "published_at"]
     list_filter = ["state", "stage", "themes", "partnership__region"]
     list_select_related = ["partnership"]
@@ -29,7 +64,12 @@ class LearningExampleAdmin(admin.ModelAdmin):
 
     def save_model(self, request, obj, form, change):
         if change:
-            obj.version += 1
+            # The portal's lock (learning.history.save_with_version): claim the next version only if nobody
+            # has taken it since the page was opened.
+            opened = form.cleaned_data["opened_version"]
+            if not LearningExample.objects.filter(pk=obj.pk, version=opened).update(version=F("version") + 1):
+                raise StaleVersion
+            obj.version = opened + 1
         super().save_model(request, obj, form, change)
 
     def save_related(self, request, form, formsets, change):

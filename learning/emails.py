@@ -1,9 +1,10 @@
 """Emails the workflow sends to the other side: facilitators hear of submissions, leads of decisions."""
 
 from django.contrib.auth import get_user_model
-from django.core.mail import send_mail
 from django.template.loader import render_to_string
 
+from ea_portal.links import absolute_url
+from ea_portal.mail import send_after_commit
 from partnerships.models import MembershipRole
 from partnerships.roles import FACILITATORS_GROUP
 
@@ -32,14 +33,14 @@ def lead_addresses(example, also=None):
     return sorted(emails)
 
 
-def send_transition_email(request, transition, recipients):
+def send_transition_email(transition, recipients):
     if not recipients:
         return
     context = {
         "transition": transition,
         "example": transition.example,
-        "example_url": request.build_absolute_uri(transition.example.get_absolute_url()),
+        "example_url": absolute_url(transition.example.get_absolute_url()),
     }
-    subject = render_to_string("learning/email/transition_subject.txt", context).strip()
+    subject = render_to_string("learning/email/transition_subject.txt", context)
     body = render_to_string("learning/email/transition_body.txt", context)
-    send_mail(subject, body, None, recipients)
+    send_after_commit(subject, body, recipients)

@@ -12,8 +12,8 @@ from ea_portal.markdown import (
     RendersMarkdown,
     markdown_validators,
 )
-from ea_portal.validators import validate_single_line
 from ea_portal.text import unique_slug
+from ea_portal.validators import validate_single_line
 from partnerships.models import Partnership, Theme
 from partnerships.roles import is_facilitator, led_partnership_ids
 

@@ -53,25 +53,25 @@ def _move(example, action, user, **details):
 
 def submit(request, example):
     transition = _move(example, Action.SUBMIT, request.user, anonymity_confirmed=True)
-    emails.send_transition_email(request, transition, emails.facilitator_addresses())
+    emails.send_transition_email(transition, emails.facilitator_addresses())
     return transition
 
 
 def publish(request, example):
     transition = _move(example, Action.PUBLISH, request.user, anonymity_confirmed=True)
-    emails.send_transition_email(request, transition, emails.lead_addresses(example, also=last_submitter(example)))
+    emails.send_transition_email(transition, emails.lead_addresses(example, also=last_submitter(example)))
     return transition
 
 
 def return_with_feedback(request, example, feedback):
     transition = _move(example, Action.RETURN, request.user, feedback=feedback)
-    emails.send_transition_email(request, transition, emails.lead_addresses(example, also=last_submitter(example)))
+    emails.send_transition_email(transition, emails.lead_addresses(example, also=last_submitter(example)))
     return transition
 
 
 def unpublish(request, example, reason=""):
     transition = _move(example, Action.UNPUBLISH, request.user, feedback=reason)
-    emails.send_transition_email(request, transition, emails.lead_addresses(example, also=last_submitter(example)))
+    emails.send_transition_email(transition, emails.lead_addresses(example, also=last_submitter(example)))
     return transition
 
 

@@ -2,7 +2,6 @@
 
 from django.conf import settings
 from django.contrib import messages
-from django.core.mail import EmailMessage
 from django.db import transaction
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
@@ -11,6 +10,8 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from ea_portal.links import absolute_url
+from ea_portal.mail import send_after_commit
 from partnerships.roles import facilitator_required
 from resources.forms import AskQuestionForm, FAQForm
 from resources.models import FAQ, FAQStatus
@@ -62,14 +63,14 @@ def next_order(theme):
     return (FAQ.objects.filter(theme=theme).aggregate(Max("order"))["order__max"] or 0) + 1
 
 
-def tell_asker(request, faq):
+def tell_asker(faq):
     """Email the asker (if they left an address) that the answer is out, then forget the address."""
     if faq.asker_email:
         body = render_to_string(
             "resources/email/question_answered.txt",
-            {"faq": faq, "answer_url": request.build_absolute_uri(faq.get_absolute_url())},
+            {"faq": faq, "answer_url": absolute_url(faq.get_absolute_url())},
         )
-        EmailMessage("Your question has been answered", body, to=[faq.asker_email]).send()
+        send_after_commit("Your question has been answered", body, [faq.asker_email])
     faq.asker_email = ""
 
 
@@ -88,7 +89,7 @@ def faq_answer(request, pk):
                     faq.order = next_order(faq.theme)
                 if answering:
                     faq.status = FAQStatus.PUBLISHED
-                    tell_asker(request, faq)
+                    tell_asker(faq)
                 faq.save()
             messages.success(request, "The answer is published." if answering else "The FAQ was saved.")
             return redirect("resources:faq_queue" if answering else "resources:faq_manage")

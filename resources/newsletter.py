@@ -16,6 +16,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ea_portal.links import absolute_url
+from ea_portal.mail import send_after_commit
 from resources.models import DeliveryStatus, NewsletterDelivery, NewsletterIssue, Subscriber, SubscriberStatus
 
 CONFIRM_SALT = "resources.newsletter.confirm"
@@ -45,26 +46,24 @@ def subscriber_from_unsubscribe_token(token):
     return Subscriber.objects.filter(pk=pk).first()
 
 
-def unsubscribe_url(subscriber, request=None):
-    return absolute_url(reverse("resources:newsletter_unsubscribe", args=[unsubscribe_token(subscriber)]), request)
+def unsubscribe_url(subscriber):
+    return absolute_url(reverse("resources:newsletter_unsubscribe", args=[unsubscribe_token(subscriber)]))
 
 
-def list_unsubscribe_headers(subscriber, request=None):
+def list_unsubscribe_headers(subscriber):
     """RFC 2369 and RFC 8058 headers: mail clients offer a one-click unsubscribe that POSTs to the link."""
     return {
-        "List-Unsubscribe": f"<{unsubscribe_url(subscriber, request)}>",
+        "List-Unsubscribe": f"<{unsubscribe_url(subscriber)}>",
         "List-Unsubscribe-Post": "List-Unsubscribe=One-Click",
     }
 
 
-def send_confirmation_email(subscriber, request):
+def send_confirmation_email(subscriber):
     """The double opt-in email; for an address that is already confirmed, a reminder that it is."""
     context = {
         "subscriber": subscriber,
-        "confirm_url": absolute_url(
-            reverse("resources:newsletter_confirm", args=[confirmation_token(subscriber)]), request
-        ),
-        "unsubscribe_url": unsubscribe_url(subscriber, request),
+        "confirm_url": absolute_url(reverse("resources:newsletter_confirm", args=[confirmation_token(subscriber)])),
+        "unsubscribe_url": unsubscribe_url(subscriber),
         "max_age_days": settings.NEWSLETTER_CONFIRMATION_MAX_AGE // (24 * 60 * 60),
     }
     if subscriber.status == SubscriberStatus.CONFIRMED:
@@ -73,7 +72,7 @@ def send_confirmation_email(subscriber, request):
     else:
         subject = "Confirm your sign-up to the Safeguarding Early Adopters newsletter"
         body = render_to_string("resources/email/confirm_subscription.txt", context)
-    EmailMessage(subject, body, to=[subscriber.email]).send()
+    send_after_commit(subject, body, [subscriber.email])
 
 
 def newsletter_message(issue, subscriber):

@@ -79,7 +79,7 @@ def signup(request):
             except IntegrityError:
                 # Two sign-ups for a new address at the same moment: the other one created it.
                 subscriber = Subscriber.objects.find(form.cleaned_data["email"])
-            send_confirmation_email(subscriber, request)
+            send_confirmation_email(subscriber)
             # The same page whoever the address belongs to, so the page never tells who is subscribed.
             return redirect("resources:newsletter_check_email")
     else:

@@ -164,6 +164,17 @@ def log_in_with_cookie(page, live_server):
     return login
 
 
+def wait_for_mail(page, count=1):
+    """Mail leaves once the response that caused it has been sent (ea_portal.mail), which may be just after the
+    browser shows the next page: wait for it briefly rather than read the outbox too early."""
+    from django.core import mail
+
+    for _ in range(50):
+        if len(mail.outbox) >= count:
+            return
+        page.wait_for_timeout(100)
+
+
 def assert_no_axe_violations(page):
     """Run axe-core (shipped by the axe-playwright-python package) on the page and fail on any violation.
 
@@ -192,3 +203,20 @@ def axe():
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def commit_callbacks_run_at_the_end_of_each_request(monkeypatch):
+    """Each test runs inside a transaction that is never committed, so the on_commit callbacks of the views it
+    calls (emails, search indexing) would never run. In production a view's transactions have committed by the
+    time its response goes: run the callbacks a test-client request registers when it returns, as they would."""
+    from django.test import TestCase
+    from django.test.client import ClientHandler
+
+    handle = ClientHandler.__call__
+
+    def handle_then_commit(self, environ):
+        with TestCase.captureOnCommitCallbacks(execute=True):
+            return handle(self, environ)
+
+    monkeypatch.setattr(ClientHandler, "__call__", handle_then_commit)

@@ -7,6 +7,7 @@ from django.core import mail
 from playwright.sync_api import expect
 
 from tests.browser import arrive
+from tests.conftest import wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -30,4 +31,5 @@ def test_facilitator_adds_a_lead(page, axe, facilitator, partnership_b, login_in
     arrive(page, heading="Partnership leads")
     page.get_by_text("Robin Lead is now a lead of North Lincolnshire").wait_for()
     assert page.locator("table tbody tr", has_text="robin@example.org").inner_text().startswith("North Lincolnshire")
+    wait_for_mail(page)
     assert [message.to for message in mail.outbox] == [["robin@example.org"]]

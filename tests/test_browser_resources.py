@@ -13,6 +13,7 @@ from partnerships.models import Theme
 from resources.forms import CONSENT_STATEMENT
 from resources.models import FAQ, FAQStatus, NewsletterIssue, Resource, Subscriber, SubscriberStatus
 from resources.newsletter import unsubscribe_token
+from tests.conftest import wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
@@ -48,7 +49,9 @@ def catalogue(programme, settings, tmp_path):
     return resource
 
 
-def test_visitor_signs_up_and_confirms_from_the_email(page, catalogue):
+def test_visitor_signs_up_and_confirms_from_the_email(page, catalogue, live_server, settings):
+    # Links in emails are on the public address: here, the live server.
+    settings.PORTAL_BASE_URL = live_server.url
     page.goto("/engage/")
     page.get_by_role("link", name="Sign up for the newsletter").click()
     page.get_by_role("heading", level=1, name="Sign up for the newsletter").wait_for()
@@ -59,6 +62,7 @@ def test_visitor_signs_up_and_confirms_from_the_email(page, catalogue):
     page.get_by_role("button", name="Sign up").click()
     page.get_by_role("heading", level=1, name="Check your email").wait_for()
 
+    wait_for_mail(page)
     (email,) = mail.outbox
     assert email.to == ["visitor@example.org"]
     (link,) = re.findall(r"http://\S+/newsletter/confirm/\S+/", email.body)
