@@ -221,3 +221,36 @@ CACHES = {
 # client's (e.g. HTTP_X_FORWARDED_FOR) so rate limits count per client, not for everyone at once.
 if os.environ.get("DJANGO_RATELIMIT_IP_META_KEY"):
     RATELIMIT_IP_META_KEY = os.environ["DJANGO_RATELIMIT_IP_META_KEY"]
+
+# Operations: file storage, outages and health probes (issues 9 and 15) ---------------------------------
+# Resource files go to an S3-compatible bucket when DJANGO_S3_BUCKET is set (every web server sees the same
+# files), else to DJANGO_MEDIA_ROOT on local disk. Downloads are always served through the portal's view, so
+# the bucket stays private and the files are never given a public address.
+S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
+if S3_BUCKET:
+    STORAGES["default"] = {
+        "BACKEND": "storages.backends.s3.S3Storage",
+        "OPTIONS": {
+            "bucket_name": S3_BUCKET,
+            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
+            "location": os.environ.get("DJANGO_S3_PREFIX", ""),
+            "default_acl": None,
+            "querystring_auth": True,
+            # Two uploads never share a name (resources.uploads.stored_name), and none may replace another.
+            "file_overwrite": False,
+        },
+    }
+# The outage page (ea_portal.unavailable): how long clients are told to wait, and whom to contact, if anyone.
+OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("DJANGO_OUTAGE_RETRY_AFTER_SECONDS", "120"))
+OUTAGE_CONTACT_EMAIL = os.environ.get("DJANGO_OUTAGE_CONTACT_EMAIL", "")
+MIDDLEWARE += ["ea_portal.unavailable.DatabaseUnavailableMiddleware"]
+# /readyz's deadline for its database, cache and storage checks together (seconds).
+READINESS_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_READINESS_TIMEOUT_SECONDS", "3"))
+# A load balancer probes over plain HTTP on the private network: the probes are not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Probes every few seconds would drown the log.
+LOGGING.setdefault("filters", {})["skip_health_checks"] = {"()": "ea_portal.health.SkipHealthChecks"}
+LOGGING["handlers"]["console"].setdefault("filters", []).append("skip_health_checks")
