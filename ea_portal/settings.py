@@ -226,23 +226,30 @@ if os.environ.get("DJANGO_RATELIMIT_IP_META_KEY"):
 # Resource files go to an S3-compatible bucket when DJANGO_S3_BUCKET is set (every web server sees the same
 # files), else to DJANGO_MEDIA_ROOT on local disk. Downloads are always served through the portal's view, so
 # the bucket stays private and the files are never given a public address.
-S3_BUCKET = os.environ.get("DJANGO_S3_BUCKET", "")
-if S3_BUCKET:
-    STORAGES["default"] = {
-        "BACKEND": "storages.backends.s3.S3Storage",
+
+
+def s3_storage(environ):
+    """The default storage for an S3-compatible bucket named by the environment's DJANGO_S3_* variables."""
+    return {
+        "BACKEND": "resources.storage.StreamingS3Storage",
         "OPTIONS": {
-            "bucket_name": S3_BUCKET,
-            "endpoint_url": os.environ.get("DJANGO_S3_ENDPOINT_URL") or None,
-            "access_key": os.environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
-            "secret_key": os.environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
-            "region_name": os.environ.get("DJANGO_S3_REGION") or None,
-            "location": os.environ.get("DJANGO_S3_PREFIX", ""),
+            "bucket_name": environ["DJANGO_S3_BUCKET"],
+            "endpoint_url": environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "access_key": environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": environ.get("DJANGO_S3_REGION") or None,
+            "location": environ.get("DJANGO_S3_PREFIX", ""),
             "default_acl": None,
-            "querystring_auth": True,
             # Two uploads never share a name (resources.uploads.stored_name), and none may replace another.
             "file_overwrite": False,
+            # Uploads larger than this are spooled to a temporary file rather than held in memory.
+            "max_memory_size": 2 * 1024 * 1024,
         },
     }
+
+
+if os.environ.get("DJANGO_S3_BUCKET"):
+    STORAGES["default"] = s3_storage(os.environ)
 # The outage page (ea_portal.unavailable): how long clients are told to wait, and whom to contact, if anyone.
 OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("DJANGO_OUTAGE_RETRY_AFTER_SECONDS", "120"))
 OUTAGE_CONTACT_EMAIL = os.environ.get("DJANGO_OUTAGE_CONTACT_EMAIL", "")
