@@ -261,3 +261,6 @@ SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
 # Probes every few seconds would drown the log.
 LOGGING.setdefault("filters", {})["skip_health_checks"] = {"()": "ea_portal.health.SkipHealthChecks"}
 LOGGING["handlers"]["console"].setdefault("filters", []).append("skip_health_checks")
+# Where collectstatic gathers the files WhiteNoise serves (default: staticfiles/ beside the code).
+if os.environ.get("DJANGO_STATIC_ROOT"):
+    STATIC_ROOT = Path(os.environ["DJANGO_STATIC_ROOT"])

@@ -64,6 +64,7 @@ def test_a_filtered_export_counts_only_its_rows(admin_client, programme, monkeyp
     monkeypatch.setattr(resources_admin, "EXPORT_CHUNK_SIZE", 2)
     make_subscribers(9, list(Theme.objects.all()[:2]))
     header, *rows, end = export_lines(admin_client, status__exact="confirmed")
+    assert header == resources_admin.EXPORT_HEADER
     assert len(rows) == 6
     assert {row[3] for row in rows} == {"Confirmed"}
     assert end == ["# end of export: 6 rows"]
