@@ -84,3 +84,9 @@ def test_the_log_filter_drops_probe_records_only(rf):
 
 def test_the_portal_log_is_configured_with_the_filter(settings):
     assert "skip_health_checks" in settings.LOGGING["handlers"]["console"]["filters"]
+
+
+def test_probes_still_obey_allowed_hosts(client):
+    # A load balancer must send a Host header the portal accepts; any other gets a 400, like every page.
+    assert client.get("/healthz", HTTP_HOST="10.0.0.5").status_code == 400
+    assert client.get("/healthz", HTTP_HOST="localhost").status_code == 200
