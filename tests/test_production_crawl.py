@@ -6,7 +6,9 @@ pages for each signed-in role (logged in through the form, with CSRF, as a brows
 response is a server error, no internal link is broken, and every HTML page carries every security header.
 """
 
+import contextlib
 import http.client
+import json
 import os
 import re
 import secrets
@@ -32,6 +34,8 @@ HOST = "127.0.0.1"
 MAX_PUBLIC_PAGES = 250
 MAX_QUERY_VARIANTS = 40
 MAX_PAGES_PER_ROLE = 40
+# As the README's production section runs it.
+GUNICORN_OPTIONS = ["--workers", "2", "--timeout", "60"]
 SECURITY_HEADERS = {
     "Content-Security-Policy": lambda value: "default-src 'self'" in value and "unsafe-inline" not in value,
     "Strict-Transport-Security": lambda value: "max-age=31536000" in value,
@@ -181,13 +185,11 @@ def database_url(tmp_path):
     return f"sqlite:///{tmp_path / 'production.sqlite3'}", True
 
 
-@pytest.fixture
-def production_environment(transactional_db, tmp_path):
-    url, needs_migrating = database_url(tmp_path)
+def production_settings(tmp_path, database_url, port):
+    """The environment a deployment sets (README, Production), for a database and a port."""
     environment = {key: value for key, value in os.environ.items() if not key.startswith("DJANGO_")}
-    port = free_port()
     environment.update(
-        DATABASE_URL=url,
+        DATABASE_URL=database_url,
         # Connections held open would stop the test database being emptied and dropped afterwards.
         DATABASE_CONN_MAX_AGE="0",
         DJANGO_DEBUG="false",
@@ -198,32 +200,16 @@ def production_environment(transactional_db, tmp_path):
         DJANGO_MEDIA_ROOT=str(tmp_path / "media"),
         DJANGO_LOG_LEVEL="ERROR",
     )
-    if needs_migrating:
-        manage(environment, "migrate", "--noinput")
     manage(environment, "collectstatic", "--noinput")
-    manage(environment, "load_programme")
-    manage(environment, "shell", "-c", SEED_USERS.format(password=PASSWORD))
-    return environment, port
+    return environment
 
 
-@pytest.fixture
-def gunicorn(production_environment, tmp_path):
-    environment, port = production_environment
-    log = tmp_path / "gunicorn.log"
+@contextlib.contextmanager
+def running_gunicorn(environment, port, log):
+    """gunicorn as the README starts it, until /healthz answers; stopped on leaving."""
     with log.open("w") as output:
         process = subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "ea_portal.wsgi",
-                "--bind",
-                f"{HOST}:{port}",
-                "--workers",
-                "2",
-                "--timeout",
-                "60",
-            ],
+            [sys.executable, "-m", "gunicorn", "ea_portal.wsgi", "--bind", f"{HOST}:{port}", *GUNICORN_OPTIONS],
             cwd=ROOT,
             env=environment,
             stdout=output,
@@ -241,10 +227,24 @@ def gunicorn(production_environment, tmp_path):
                 pass
             assert time.monotonic() < deadline, "gunicorn did not answer /healthz within 60 s:\n" + log.read_text()
             time.sleep(0.2)
-        yield port, log
+        yield
     finally:
         process.terminate()
         process.wait(timeout=30)
+
+
+@pytest.fixture
+def gunicorn(transactional_db, tmp_path):
+    url, needs_migrating = database_url(tmp_path)
+    port = free_port()
+    environment = production_settings(tmp_path, url, port)
+    if needs_migrating:
+        manage(environment, "migrate", "--noinput")
+    manage(environment, "load_programme")
+    manage(environment, "shell", "-c", SEED_USERS.format(password=PASSWORD))
+    log = tmp_path / "gunicorn.log"
+    with running_gunicorn(environment, port, log):
+        yield port, log
 
 
 def assert_healthy(results, broken, log):
@@ -299,3 +299,26 @@ def test_every_page_serves_without_error_and_with_every_security_header(gunicorn
     assert ready.status == 200, ready.read()
     assert "no-store" in ready.getheader("Cache-Control")
     plain.close()
+
+
+def test_with_the_database_down_pages_answer_503_and_the_probes_say_why(tmp_path):
+    """A database server that refuses connections (a closed port), in production settings: the outage page,
+    not a 500; /healthz still 200 (keep the process), /readyz 503 naming the database (take it out of rotation)."""
+    port = free_port()
+    environment = production_settings(tmp_path, f"postgres://ea_portal:unused@{HOST}:{free_port()}/none", port)
+    environment["DJANGO_OUTAGE_CONTACT_EMAIL"] = "ea-portal@ncb.example"
+    log = tmp_path / "gunicorn.log"
+    with running_gunicorn(environment, port, log):
+        browser = Browser(port)
+        for path in ("/", "/learning/", "/resources/", "/accounts/login/"):
+            response, content = browser.request("GET", path)
+            assert response.status == 503, (path, response.status, log.read_text()[-3000:])
+            assert response.getheader("Retry-After") == "120"
+            assert "The EA Portal is temporarily unavailable" in content.decode()
+            assert "mailto:ea-portal@ncb.example" in content.decode()
+            for name, valid in SECURITY_HEADERS.items():
+                assert valid(response.getheader(name) or ""), (path, name)
+        assert browser.request("GET", "/healthz")[0].status == 200
+        response, content = browser.request("GET", "/readyz")
+        assert response.status == 503
+        assert json.loads(content)["failed"] == ["database"]
