@@ -137,3 +137,31 @@ def test_the_environment_selects_the_bucket_and_local_disk_otherwise():
     # The shell's last line is ours (it starts by saying what it imported).
     assert manage("shell", "-c", show, **environment).stdout.splitlines()[-1] == "StreamingS3Storage"
     assert manage("shell", "-c", show).stdout.splitlines()[-1] == "FileSystemStorage"
+
+
+def test_files_backed_up_from_the_bucket_and_restored_into_another_are_served_again(
+    s3_server,  # noqa: F811
+    bucket,
+    client_for,
+    facilitator,
+    settings,
+    tmp_path,
+):
+    """The README's backup and restore of files, done as `aws s3 sync` does it: every object copied out by its
+    key, then into an empty bucket; the portal, pointed at that bucket, serves the same bytes."""
+    content = PDF_BYTES + b"0" * (3 * MIB)
+    resource = upload(client_for(facilitator), content)
+    Resource.objects.filter(pk=resource.pk).update(published=True)
+    s3 = s3_client(s3_server)
+    backup = tmp_path / "backup"
+    for key in stored_keys(s3_server, bucket):
+        (backup / key).parent.mkdir(parents=True, exist_ok=True)
+        s3.download_file(bucket, key, str(backup / key))
+    restored = new_bucket(s3_server)
+    for path in backup.rglob("*"):
+        if path.is_file():
+            s3.upload_file(str(path), restored, path.relative_to(backup).as_posix())
+    settings.STORAGES = {**settings.STORAGES, "default": s3_storage(s3_environment(s3_server, restored))}
+    response = download(client_for(None), resource)
+    assert response.status_code == 200
+    assert b"".join(response.streaming_content) == content
