@@ -70,11 +70,10 @@ def readyz(request):
             results[name] = f"failed: {type(future.exception()).__name__}"
         else:
             results[name] = "ok"
-    ready = all(result == "ok" for result in results.values())
     failed = [name for name, result in results.items() if result != "ok"]
     return JsonResponse(
-        {"status": "ok" if ready else "unavailable", "checks": results, "failed": failed},
-        status=200 if ready else 503,
+        {"status": "unavailable" if failed else "ok", "checks": results, "failed": failed},
+        status=503 if failed else 200,
     )
 
 
