@@ -264,3 +264,46 @@ AXES_CLIENT_IP_CALLABLE = "ea_portal.client_address.client_ip"
 AXES_LOCKOUT_CALLABLE = "partnerships.accounts.locked_out"
 AXES_RESET_ON_SUCCESS = False
 AXES_VERBOSE = False
+
+# Operations: file storage, outages and health probes (issues 9 and 15) ---------------------------------
+# Resource files go to an S3-compatible bucket when DJANGO_S3_BUCKET is set (every web server sees the same
+# files), else to DJANGO_MEDIA_ROOT on local disk. Downloads are always served through the portal's view, so
+# the bucket stays private and the files are never given a public address.
+
+
+def s3_storage(environ):
+    """The default storage for an S3-compatible bucket named by the environment's DJANGO_S3_* variables."""
+    return {
+        "BACKEND": "resources.storage.StreamingS3Storage",
+        "OPTIONS": {
+            "bucket_name": environ["DJANGO_S3_BUCKET"],
+            "endpoint_url": environ.get("DJANGO_S3_ENDPOINT_URL") or None,
+            "access_key": environ.get("DJANGO_S3_ACCESS_KEY_ID") or None,
+            "secret_key": environ.get("DJANGO_S3_SECRET_ACCESS_KEY") or None,
+            "region_name": environ.get("DJANGO_S3_REGION") or None,
+            "location": environ.get("DJANGO_S3_PREFIX", ""),
+            "default_acl": None,
+            # Two uploads never share a name (resources.uploads.stored_name), and none may replace another.
+            "file_overwrite": False,
+            # Uploads larger than this are spooled to a temporary file rather than held in memory.
+            "max_memory_size": 2 * 1024 * 1024,
+        },
+    }
+
+
+if os.environ.get("DJANGO_S3_BUCKET"):
+    STORAGES["default"] = s3_storage(os.environ)
+# The outage page (ea_portal.unavailable): how long clients are told to wait, and whom to contact, if anyone.
+OUTAGE_RETRY_AFTER_SECONDS = int(os.environ.get("DJANGO_OUTAGE_RETRY_AFTER_SECONDS", "120"))
+OUTAGE_CONTACT_EMAIL = os.environ.get("DJANGO_OUTAGE_CONTACT_EMAIL", "")
+MIDDLEWARE += ["ea_portal.unavailable.DatabaseUnavailableMiddleware"]
+# /readyz's deadline for its database, cache and storage checks together (seconds).
+READINESS_TIMEOUT_SECONDS = float(os.environ.get("DJANGO_READINESS_TIMEOUT_SECONDS", "3"))
+# A load balancer probes over plain HTTP on the private network: the probes are not redirected to HTTPS.
+SECURE_REDIRECT_EXEMPT = [r"^healthz$", r"^readyz$"]
+# Probes every few seconds would drown the log.
+LOGGING.setdefault("filters", {})["skip_health_checks"] = {"()": "ea_portal.health.SkipHealthChecks"}
+LOGGING["handlers"]["console"].setdefault("filters", []).append("skip_health_checks")
+# Where collectstatic gathers the files WhiteNoise serves (default: staticfiles/ beside the code).
+if os.environ.get("DJANGO_STATIC_ROOT"):
+    STATIC_ROOT = Path(os.environ["DJANGO_STATIC_ROOT"])

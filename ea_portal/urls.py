@@ -2,7 +2,7 @@ from django.contrib import admin
 from django.contrib.sitemaps.views import sitemap
 from django.urls import include, path
 
-from ea_portal import views
+from ea_portal import health, views
 from ea_portal.sitemaps import SITEMAPS, robots_txt
 from partnerships import accounts
 
@@ -22,4 +22,9 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("sitemap.xml", sitemap, {"sitemaps": SITEMAPS}, name="sitemap"),
     path("robots.txt", robots_txt, name="robots_txt"),
+    path("healthz", health.healthz, name="healthz"),
+    path("readyz", health.readyz, name="readyz"),
 ]
+
+# Database outages outside a view get the same 503 page as those inside one (ea_portal.unavailable).
+handler500 = "ea_portal.unavailable.server_error"

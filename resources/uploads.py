@@ -3,8 +3,13 @@
 Allowed: PDF, Word, Excel, PowerPoint (old and new formats), OpenDocument text, spreadsheets and presentations,
 CSV and plain text. The stored name is generated (a UUID and the extension of the detected type), so nothing
 of the uploader's file name or path ever reaches the file system.
+
+Every check reads a bounded amount: text is scanned in chunks, and an archive's members are judged by their
+declared sizes before anything is decompressed, with at most a few bytes of any member ever inflated. A small
+ZIP that inflates to gigabytes (a "ZIP bomb") is refused in milliseconds without being expanded.
 """
 
+import codecs
 import uuid
 import zipfile
 from dataclasses import dataclass
@@ -52,6 +57,17 @@ MARKUP_MARKERS = (b"<!doctype", b"<html", b"<head", b"<body", b"<script", b"<svg
 
 ALLOWED_DESCRIPTION = "PDF, Word, Excel, PowerPoint, OpenDocument, CSV or plain text"
 
+# Archive limits. Office documents hold tens to a few hundred members of XML that deflates 5 to 30 times; a
+# bomb holds thousands of members or ones that deflate a thousand times.
+ZIP_MAX_MEMBERS = 5000
+ZIP_MAX_TOTAL_BYTES = 500 * 1024 * 1024  # declared, uncompressed
+ZIP_MAX_RATIO = 100
+ZIP_RATIO_FLOOR_BYTES = 1024 * 1024  # small members may compress better than the ratio: they cannot hurt
+# An OpenDocument's "mimetype" member is one short line (the longest ODF type is under 80 characters).
+ODF_MIMETYPE_MAX_BYTES = 100
+# Longest marker, less one: kept from the end of each chunk so a marker split across two chunks is still seen.
+MARKER_OVERLAP = max(len(marker) for marker in MARKUP_MARKERS) - 1
+
 
 def max_upload_bytes():
     return settings.RESOURCE_UPLOAD_MAX_BYTES
@@ -76,48 +92,78 @@ def _name_extension(name):
     return PurePosixPath(name or "").suffix.lower().lstrip(".")
 
 
-def _read_all(uploaded):
-    uploaded.seek(0)
-    data = uploaded.read()
-    uploaded.seek(0)
-    return data
+def _check_archive_sizes(members):
+    """Refuse an archive from its central directory alone, before anything is decompressed."""
+    if len(members) > ZIP_MAX_MEMBERS:
+        _refuse(f"This archive holds more than {ZIP_MAX_MEMBERS:,} files; it is not an office document.")
+    for member in members:
+        if member.file_size > ZIP_RATIO_FLOOR_BYTES and member.file_size > ZIP_MAX_RATIO * max(member.compress_size, 1):
+            _refuse("This archive is compressed far more than any office document is.")
+    if sum(member.file_size for member in members) > ZIP_MAX_TOTAL_BYTES:
+        _refuse("This archive would expand to more than we can check safely.")
+
+
+def _odf_mime(archive, member):
+    if member.file_size > ODF_MIMETYPE_MAX_BYTES:
+        _refuse("This archive's “mimetype” entry is too long for an OpenDocument file.")
+    # zipfile inflates only what is asked for and stops at the declared size, even if the header lies.
+    with archive.open(member) as handle:
+        return handle.read(ODF_MIMETYPE_MAX_BYTES).decode("ascii", "replace").strip()
 
 
 def _detect_zip(uploaded):
     uploaded.seek(0)
     try:
         with zipfile.ZipFile(uploaded) as archive:
-            names = archive.namelist()
+            members = archive.infolist()
+            _check_archive_sizes(members)
+            names = [member.filename for member in members]
             if "mimetype" in names:
-                mime = archive.read("mimetype").decode("ascii", "replace").strip()
+                mime = _odf_mime(archive, archive.getinfo("mimetype"))
                 if mime in ODF_BY_MIME:
                     return ODF_BY_MIME[mime]
             if "[Content_Types].xml" in names:
                 for folder, file_type in OOXML_BY_FOLDER.items():
                     if any(entry.startswith(folder) for entry in names):
                         return file_type
-    except zipfile.BadZipFile:
+    except (zipfile.BadZipFile, NotImplementedError, EOFError, ValueError):
+        # Corrupt, encrypted, or compressed with a method we do not read: not a document we can accept.
         pass
     finally:
         uploaded.seek(0)
     _refuse("This file is a ZIP archive, not an office document.")
 
 
-def _detect_text(uploaded, name):
-    data = _read_all(uploaded)
-    if b"\x00" in data:
-        _refuse("This file's type could not be recognised from its content.")
+def _scan_text(uploaded, encoding):
+    """Scan the file chunk by chunk, never holding it whole; False if it is not valid text in this encoding."""
+    decoder = codecs.getincrementaldecoder(encoding)()
+    tail = b""
+    uploaded.seek(0)
     try:
-        text = data.decode("utf-8-sig")
-    except UnicodeDecodeError:
+        for chunk in uploaded.chunks():
+            if b"\x00" in chunk:
+                _refuse("This file's type could not be recognised from its content.")
+            window = tail + chunk.lower()
+            if any(marker in window for marker in MARKUP_MARKERS):
+                _refuse("Web pages (HTML), SVG images and other markup files are not accepted.")
+            tail = window[-MARKER_OVERLAP:]
+            try:
+                text = decoder.decode(chunk)
+            except UnicodeDecodeError:
+                return False
+            if any(not (ch.isprintable() or ch in "\t\r\n\f") for ch in text):
+                _refuse("This file's type could not be recognised from its content.")
         try:
-            text = data.decode("cp1252")
+            decoder.decode(b"", final=True)
         except UnicodeDecodeError:
-            _refuse("This file's type could not be recognised from its content.")
-    lowered = data.lower()
-    if any(marker in lowered for marker in MARKUP_MARKERS):
-        _refuse("Web pages (HTML), SVG images and other markup files are not accepted.")
-    if any(not (ch.isprintable() or ch in "\t\r\n\f") for ch in text):
+            return False
+        return True
+    finally:
+        uploaded.seek(0)
+
+
+def _detect_text(uploaded, name):
+    if not (_scan_text(uploaded, "utf-8-sig") or _scan_text(uploaded, "cp1252")):
         _refuse("This file's type could not be recognised from its content.")
     return CSV if _name_extension(name) == "csv" else TXT
 

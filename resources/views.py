@@ -56,12 +56,16 @@ def resource_download(request, slug):
     except FileNotFoundError:
         raise Http404("The file of this resource is missing.") from None
     resource.record_download(request.user)
-    return FileResponse(
+    response = FileResponse(
         handle,
         as_attachment=True,
         filename=download_filename(resource.original_filename, resource.file_extension, resource.slug),
         content_type=resource.content_type or "application/octet-stream",
     )
+    # A file streamed from object storage cannot seek for its length; the storage gave it (resources.storage).
+    if "Content-Length" not in response:
+        response["Content-Length"] = handle.file.size
+    return response
 
 
 def form_page(request, form_class, template_name, message, instance=None, on_save=None):
