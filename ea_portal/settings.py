@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crispy_forms",
     "crispy_bootstrap5",
     "django_filters",
+    "django_tasks_db",
     "ea_portal",
     "partnerships",
     "learning",
@@ -221,3 +222,19 @@ CACHES = {
 # client's (e.g. HTTP_X_FORWARDED_FOR) so rate limits count per client, not for everyone at once.
 if os.environ.get("DJANGO_RATELIMIT_IP_META_KEY"):
     RATELIMIT_IP_META_KEY = os.environ["DJANGO_RATELIMIT_IP_META_KEY"]
+
+# Background tasks (Django's task framework) ---------------------------------------------------------------
+# Tasks are rows in the portal's own database (django-tasks-db): enqueued in the same transaction as the change
+# that causes them, kept across restarts, and run by one worker process, `manage.py db_worker`, with no other
+# service to install. `make run` starts that worker beside the development server.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Newsletters go out on the worker, this many messages per task; a send that shows no progress for
+# NEWSLETTER_SEND_STALL_SECONDS (its worker was killed or restarted, or the mail server was unreachable) is
+# resumed by its watchdog task where it stopped.
+NEWSLETTER_SEND_BATCH_SIZE = int(os.environ.get("DJANGO_NEWSLETTER_SEND_BATCH_SIZE", "100"))
+NEWSLETTER_SEND_STALL_SECONDS = int(os.environ.get("DJANGO_NEWSLETTER_SEND_STALL_SECONDS", "300"))
