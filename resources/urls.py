@@ -34,6 +34,12 @@ urlpatterns = [
         "newsletter/archive/<slug:slug>/edit/", newsletter_views.IssueUpdateView.as_view(), name="newsletter_issue_edit"
     ),
     path("newsletter/archive/<slug:slug>/publish/", newsletter_views.issue_publish, name="newsletter_issue_publish"),
+    path("newsletter/archive/<slug:slug>/send/", newsletter_views.issue_send, name="newsletter_issue_send"),
+    path(
+        "newsletter/archive/<slug:slug>/send/progress/",
+        newsletter_views.issue_send_progress,
+        name="newsletter_issue_send_progress",
+    ),
     path("newsletter/feed/rss/", feeds.NewsletterFeed(), name="newsletter_feed_rss"),
     path("newsletter/feed/atom/", feeds.NewsletterAtomFeed(), name="newsletter_feed_atom"),
 ]
