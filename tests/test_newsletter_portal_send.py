@@ -28,7 +28,8 @@ def progress_url(issue):
 
 
 def run_worker():
-    """The real worker command, run until nothing is ready (deferred watchdogs stay queued)."""
+    """The real worker command, run until nothing is ready (deferred watchdogs stay queued). Tests using it commit
+    (transaction=True), as the worker closes a connection it finds inside a transaction."""
     call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0", verbosity=0)
 
 
@@ -112,6 +113,7 @@ def test_an_unknown_audience_is_refused_with_the_form_again(client_for, facilita
     assert not NewsletterSend.objects.exists()
 
 
+@pytest.mark.django_db(transaction=True)
 def test_the_worker_sends_every_batch_and_the_page_shows_the_outcome(
     client_for,
     facilitator,
@@ -147,6 +149,7 @@ def test_the_worker_sends_every_batch_and_the_page_shows_the_outcome(
     assert NewsletterDelivery.objects.filter(status=DeliveryStatus.SENT).count() == 15
 
 
+@pytest.mark.django_db(transaction=True)
 def test_a_worker_killed_half_way_is_resumed_by_the_watchdog(
     client_for,
     facilitator,
