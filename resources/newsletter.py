@@ -250,47 +250,67 @@ def claim(issue, subscriber):
         return None
 
 
-def record(send, delivery, status, error=""):
-    """Record one message's outcome and the send's progress together, straight after handing it over."""
-    counter = "sent" if status == DeliveryStatus.SENT else "failed"
-    with transaction.atomic():
-        NewsletterDelivery.objects.filter(pk=delivery.pk).update(status=status, sent_at=timezone.now(), error=error)
-        NewsletterSend.objects.filter(pk=send.pk).update(
-            **{counter: F(counter) + 1},
-            last_subscriber_id=Greatest(F("last_subscriber_id"), delivery.subscriber_id),
-            status=SendStatus.SENDING,
-            updated=timezone.now(),
-        )
+@dataclass(frozen=True)
+class Outcome:
+    """What the mail server did with one claimed message, to record."""
+
+    delivery: NewsletterDelivery
+    status: str
+    error: str = ""
 
 
-def deliver(send, delivery, subscriber, connection, content):
-    """Hand one claimed message to the mail server and record what happened; True if it was sent."""
+def record(send, outcome):
+    """Record one message's outcome and the send's progress (inside the caller's transaction)."""
+    counter = "sent" if outcome.status == DeliveryStatus.SENT else "failed"
+    NewsletterDelivery.objects.filter(pk=outcome.delivery.pk).update(
+        status=outcome.status, sent_at=timezone.now(), error=outcome.error
+    )
+    NewsletterSend.objects.filter(pk=send.pk).update(
+        **{counter: F(counter) + 1},
+        last_subscriber_id=Greatest(F("last_subscriber_id"), outcome.delivery.subscriber_id),
+        status=SendStatus.SENDING,
+        updated=timezone.now(),
+    )
+
+
+def hand_over(send, delivery, subscriber, connection, content):
+    """Hand one claimed message to the mail server and say what happened."""
     try:
         connection.send_messages([newsletter_message(send.issue, subscriber, content)])
     except REFUSED as error:
-        record(send, delivery, DeliveryStatus.FAILED, error=str(error))
-        return False
+        return Outcome(delivery, DeliveryStatus.FAILED, str(error))
     except BaseException:
         delivery.delete()  # not handed over: the resume sends it
         raise
-    record(send, delivery, DeliveryStatus.SENT)
-    return True
+    return Outcome(delivery, DeliveryStatus.SENT)
 
 
 def send_batch(send, batch_size, progress: Callable = lambda n: None):
-    """Send the next batch_size messages of the send, after the last subscriber dealt with; True if more remain."""
+    """Send the next batch_size messages of the send, after the last subscriber dealt with; True if more remain.
+
+    One commit per message: the outcome of the message just handed over is recorded in the same transaction as
+    the claim of the next one, so at any moment at most one message is claimed and not yet recorded.
+    """
     issue = send.issue
     page = list(recipients(issue, send.send_to_all).filter(pk__gt=send.last_subscriber_id)[:batch_size])
     if not page:
         return False
     content = IssueContent.of(issue)
+    outcome = None
     with mailers.default as connection:
         for subscriber in page:
-            delivery = claim(issue, subscriber)
+            with transaction.atomic():
+                if outcome is not None:
+                    record(send, outcome)
+                outcome = None
+                delivery = claim(issue, subscriber)
             if delivery is not None:
-                deliver(send, delivery, subscriber, connection, content)
+                outcome = hand_over(send, delivery, subscriber, connection, content)
                 progress(1)
             send.last_subscriber_id = max(send.last_subscriber_id, subscriber.pk)
+    if outcome is not None:
+        with transaction.atomic():
+            record(send, outcome)
     return len(page) == batch_size
 
 
@@ -300,7 +320,10 @@ def send_in_doubt(send):
     sent = 0
     with mailers.default as connection:
         for delivery in claimed_but_unsent(send.issue).select_related("subscriber"):
-            sent += deliver(send, delivery, delivery.subscriber, connection, content)
+            outcome = hand_over(send, delivery, delivery.subscriber, connection, content)
+            with transaction.atomic():
+                record(send, outcome)
+            sent += outcome.status == DeliveryStatus.SENT
     return sent
 
 
