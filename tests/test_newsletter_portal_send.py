@@ -6,6 +6,7 @@ from collections import Counter
 from datetime import timedelta
 
 import pytest
+from django.core import mail
 from django.core.management import call_command
 from django.urls import reverse
 from django.utils import timezone
@@ -196,3 +197,34 @@ def test_progress_answer_is_small_and_uncached(client_for, facilitator, issue):
     assert set(json.loads(response.content)) == {
         "status", "total", "sent", "failed", "handled", "in_doubt", "done", "summary",
     }  # fmt: skip
+
+
+@pytest.mark.django_db(transaction=True)
+def test_an_unreachable_mail_server_is_shown_and_the_send_retried(
+    client_for, facilitator, issue, audience, small_batches, settings
+):
+    failing = test_newsletter_send.MailServerDiesAfter
+    settings.MAILERS = {"default": {"BACKEND": f"{failing.__module__}.{failing.__name__}"}}
+    failing.limit = 2
+    try:
+        client = client_for(facilitator)
+        client.post(send_url(issue), {"audience": "themes"})
+        run_worker()
+        batch = DBTaskResult.objects.get(task_path="resources.newsletter.send_newsletter_batch")
+        assert batch.status == "FAILED"
+        NewsletterSend.objects.update(updated=timezone.now() - timedelta(minutes=6))
+        progress = client.get(progress_url(issue)).json()
+        assert (progress["sent"], progress["in_doubt"], progress["done"]) == (2, 0, False)
+        assert "Sending has not moved since" in progress["summary"]
+        assert "Last problem:" in progress["summary"] and "SMTP server went away" in progress["summary"]
+
+        failing.limit = None  # the mail server is back; the watchdog's turn comes
+        DBTaskResult.objects.filter(task_path="resources.newsletter.watch_newsletter_send").update(
+            run_after=timezone.now()
+        )
+        run_worker()
+    finally:
+        failing.limit = None
+    expected = Counter(subscriber.email for subscriber in audience["matching"])
+    assert Counter(email.to[0] for email in mail.outbox) == expected
+    assert client.get(progress_url(issue)).json()["done"]

@@ -1,6 +1,7 @@
 """manage.py send_newsletter: the right people, exactly once, even when a run dies half-way and is rerun."""
 
 import io
+import smtplib
 from collections import Counter
 
 import pytest
@@ -11,7 +12,15 @@ from django.utils import timezone
 
 from partnerships.models import Theme
 from resources.forms import CONSENT_STATEMENT
-from resources.models import DeliveryStatus, NewsletterDelivery, NewsletterIssue, Subscriber, SubscriberStatus
+from resources.models import (
+    DeliveryStatus,
+    NewsletterDelivery,
+    NewsletterIssue,
+    NewsletterSend,
+    SendStatus,
+    Subscriber,
+    SubscriberStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -209,3 +218,25 @@ def test_recipients_are_paged_by_key_with_the_same_queries_for_every_batch(
         assert send_batch(send_record, 5)
     assert not send_batch(send_record, 5)
     assert len(mailoutbox) == 20
+
+
+class RefusesOneAddress(EmailBackend):
+    """The locmem backend, with a mail server that refuses one recipient's address."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.to == ["scrutiny3@example.org"]:
+                raise smtplib.SMTPRecipientsRefused({"scrutiny3@example.org": (550, b"No such mailbox")})
+        return super().send_messages(messages)
+
+
+def test_an_address_the_mail_server_refuses_is_counted_as_failed_and_the_rest_go(audience, settings):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusesOneAddress"}}
+    issue = make_issue(themes=[audience["scrutiny"]])
+    out, _ = send(issue.slug, "--batch-size", "4")
+    assert "to 14 subscriber(s)" in out
+    assert len(mail.outbox) == 14 and "scrutiny3@example.org" not in recipients_in_outbox()
+    refused = NewsletterDelivery.objects.get(status=DeliveryStatus.FAILED)
+    assert refused.subscriber.email == "scrutiny3@example.org" and "No such mailbox" in refused.error
+    send_record = NewsletterSend.objects.get()
+    assert (send_record.sent, send_record.failed, send_record.status) == (14, 1, SendStatus.DONE)
