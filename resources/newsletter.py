@@ -360,12 +360,16 @@ def queue_batch(send):
     NewsletterSend.objects.filter(pk=send.pk).update(task_id=result.id, updated=timezone.now())
 
 
+def queue_watchdog(send):
+    watch_newsletter_send.using(run_after=timezone.now() + stall_time()).enqueue(send.pk)
+
+
 def queue_send(issue, *, send_to_all=False, requested_by=None):
     """Create the issue's send and queue it on the worker, all in one transaction; AlreadySent if it has one."""
     with transaction.atomic():
         send = create_send(issue, send_to_all=send_to_all, requested_by=requested_by)
         queue_batch(send)
-        watch_newsletter_send.using(run_after=timezone.now() + stall_time()).enqueue(send.pk)
+        queue_watchdog(send)
     return send
 
 
@@ -404,7 +408,7 @@ def watch_newsletter_send(send_id: int):
         stalled = send.updated < timezone.now() - stall_time()
         if stalled:
             queue_batch(send)
-        watch_newsletter_send.using(run_after=timezone.now() + stall_time()).enqueue(send.pk)
+        queue_watchdog(send)
     return "resumed" if stalled else "moving"
 
 
@@ -418,7 +422,10 @@ def send_issue(issue: NewsletterIssue, *, send_to_all=False, batch_size=100, pro
     """
     send = NewsletterSend.objects.select_related("issue").filter(issue=issue).first()
     if send is None:
-        send = create_send(issue, send_to_all=send_to_all)
+        # The worker's watchdog finishes the send if this process dies and nobody reruns it.
+        with transaction.atomic():
+            send = create_send(issue, send_to_all=send_to_all)
+            queue_watchdog(send)
     before = send.sent
     while send_batch(send, batch_size, progress):
         pass

@@ -228,3 +228,22 @@ def test_an_unreachable_mail_server_is_shown_and_the_send_retried(
     expected = Counter(subscriber.email for subscriber in audience["matching"])
     assert Counter(email.to[0] for email in mail.outbox) == expected
     assert client.get(progress_url(issue)).json()["done"]
+
+
+@pytest.mark.django_db(transaction=True)
+def test_a_send_newsletter_run_that_dies_is_finished_by_the_worker(issue, audience, small_batches, settings):
+    failing = test_newsletter_send.MailServerDiesAfter
+    settings.MAILERS = {"default": {"BACKEND": f"{failing.__module__}.{failing.__name__}"}}
+    failing.limit = 6
+    try:
+        with pytest.raises(ConnectionError):
+            test_newsletter_send.send(issue.slug)
+    finally:
+        failing.limit = None
+    # Nobody reruns the command: once the send has been still for the stall time, the worker carries it on.
+    NewsletterSend.objects.update(updated=timezone.now() - timedelta(minutes=6))
+    DBTaskResult.objects.filter(task_path="resources.newsletter.watch_newsletter_send").update(run_after=timezone.now())
+    run_worker()
+    expected = Counter(subscriber.email for subscriber in audience["matching"])
+    assert Counter(email.to[0] for email in mail.outbox) == expected
+    assert NewsletterSend.objects.get().status == SendStatus.DONE
