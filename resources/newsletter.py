@@ -152,30 +152,53 @@ def absolute_links(html, page_url):
 
 
 class PlainText(HTMLParser):
-    """Sanitised HTML as readable plain text: paragraphs, "- " list items, and links as "text (address)"."""
+    """Sanitised HTML as readable plain text: paragraphs, numbered and "- " lists, table rows as "a | b", and
+    links as "text (address)"."""
 
-    BLOCKS = {"p", "h3", "h4", "blockquote", "pre", "ul", "ol", "table", "tr", "hr"}
+    BLOCKS = {"p", "h3", "h4", "blockquote", "pre", "ul", "ol", "table", "hr"}
 
     def __init__(self):
         super().__init__(convert_charrefs=True)
         self.parts = []
         self.links = []  # (href, where the link's text starts in parts)
+        self.lists = []  # for each open list: the last number given, or None for bullets
+        self.in_pre = False
+        self.first_cell = True
 
     def handle_starttag(self, tag, attrs):
-        if tag in self.BLOCKS:
+        if tag in self.BLOCKS and not (tag in {"ul", "ol"} and self.lists):
             self.parts.append("\n\n")
+        if tag == "pre":
+            self.in_pre = True
+        elif tag in {"ul", "ol"}:
+            self.lists.append(0 if tag == "ol" else None)
         elif tag == "li":
-            self.parts.append("\n- ")
+            indent = "  " * max(len(self.lists) - 1, 0)
+            if self.lists and self.lists[-1] is not None:
+                self.lists[-1] += 1
+                self.parts.append(f"\n{indent}{self.lists[-1]}. ")
+            else:
+                self.parts.append(f"\n{indent}- ")
+        elif tag == "tr":
+            self.parts.append("\n")
+            self.first_cell = True
+        elif tag in {"td", "th"}:
+            if not self.first_cell:
+                self.parts.append(" | ")
+                self.parts[-2] = self.parts[-2].rstrip(" ")
+            self.first_cell = False
         elif tag == "br":
             self.parts.append("\n")
-        elif tag in {"td", "th"}:
-            self.parts.append("  ")
         elif tag == "a":
             self.links.append((dict(attrs).get("href") or "", len(self.parts)))
 
     def handle_endtag(self, tag):
-        if tag in self.BLOCKS:
+        if tag in {"ul", "ol"} and self.lists:
+            self.lists.pop()
+        if tag in self.BLOCKS and not (tag in {"ul", "ol"} and self.lists):
             self.parts.append("\n\n")
+        if tag == "pre":
+            self.in_pre = False
         elif tag == "a" and self.links:
             href, start = self.links.pop()
             text = "".join(self.parts[start:]).strip()
@@ -183,6 +206,11 @@ class PlainText(HTMLParser):
                 self.parts.append(f" ({href})")
 
     def handle_data(self, data):
+        if not self.in_pre:
+            # Outside <pre>, line breaks and runs of spaces in the HTML are one space, as a browser shows them.
+            data = re.sub(r"\s+", " ", data)
+            if not self.parts or self.parts[-1][-1:].isspace():
+                data = data.lstrip(" ")
         self.parts.append(data)
 
     @classmethod
@@ -190,8 +218,7 @@ class PlainText(HTMLParser):
         parser = cls()
         parser.feed(html)
         parser.close()
-        text = "".join(parser.parts)
-        text = re.sub(r"[ \t]+\n", "\n", text)
+        text = re.sub(r"[ \t]+\n", "\n", "".join(parser.parts))
         return re.sub(r"\n{3,}", "\n\n", text).strip()
 
 

@@ -180,7 +180,7 @@ def test_both_parts_link_to_the_portal_by_its_public_address(audience, settings)
     issue = make_issue()
     issue.body = (
         "See the [EA theme matrix](/matrix/) and [NCB](https://www.ncb.org.uk/).\n\n"
-        "- [the archive](../)\n- <https://www.ncb.org.uk/>\n\n<script>alert(1)</script>"
+        "- [the archive](../)\n- <https://www.ncb.org.uk/>\n\n1. first\n2. second\n\n<script>alert(1)</script>"
     )
     issue.save()
     send(issue.slug)
@@ -189,7 +189,7 @@ def test_both_parts_link_to_the_portal_by_its_public_address(audience, settings)
         email.body
     )
     assert "- the archive (https://ea-portal.example.org/newsletter/archive/)" in email.body
-    assert "- https://www.ncb.org.uk/\n" in email.body  # an address shown as itself is not repeated
+    assert "- https://www.ncb.org.uk/\n\n1. first\n2. second\n" in email.body  # an address shown as itself once
     assert "Read this issue online: https://ea-portal.example.org/newsletter/archive/spring-update/" in email.body
     html = email.alternatives[0][0]
     assert 'href="https://ea-portal.example.org/matrix/"' in html
