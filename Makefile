@@ -38,12 +38,17 @@ $(VENV)/.dev-installed: $(VENV)/bin/python requirements.txt requirements-dev.txt
 venv: $(VENV)/.runtime-installed
 dev-venv: $(VENV)/.dev-installed
 
+# The development server and the task worker (manage.py db_worker) side by side; the worker is stopped with the
+# server, however the server ends.
 run: venv
 	mkdir -p var
 	env -u DATABASE_URL $(PY) manage.py migrate --noinput
 	env -u DATABASE_URL $(PY) manage.py load_programme --demo-users
 	@echo
 	@echo "EA Portal is running at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/). Stop it with Ctrl+C."
+	@echo "The task worker (emails, newsletters) runs beside it and stops with it; restart both after changing a task."
+	env -u DATABASE_URL $(PY) manage.py db_worker --no-reload & worker=$$!; \
+	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	env -u DATABASE_URL $(PY) manage.py runserver $(HOST):$(PORT)
 
 # Browser tests need Debian's Chromium; install it when it is missing and apt-get can be used.

@@ -61,6 +61,7 @@ INSTALLED_APPS = [
     "crispy_bootstrap5",
     "django_filters",
     "axes",
+    "django_tasks_db",
     "ea_portal",
     "partnerships",
     "learning",
@@ -307,3 +308,19 @@ LOGGING["handlers"]["console"].setdefault("filters", []).append("skip_health_che
 # Where collectstatic gathers the files WhiteNoise serves (default: staticfiles/ beside the code).
 if os.environ.get("DJANGO_STATIC_ROOT"):
     STATIC_ROOT = Path(os.environ["DJANGO_STATIC_ROOT"])
+
+# Background tasks (Django's task framework) ---------------------------------------------------------------
+# Tasks are rows in the portal's own database (django-tasks-db): enqueued in the same transaction as the change
+# that causes them, kept across restarts, and run by one worker process, `manage.py db_worker`, with no other
+# service to install. `make run` starts that worker beside the development server.
+TASKS = {
+    "default": {
+        "BACKEND": "django_tasks_db.DatabaseBackend",
+        "QUEUES": ["default"],
+    }
+}
+# Newsletters go out on the worker, this many messages per task; a send that shows no progress for
+# NEWSLETTER_SEND_STALL_SECONDS (its worker was killed or restarted, or the mail server was unreachable) is
+# resumed by its watchdog task where it stopped.
+NEWSLETTER_SEND_BATCH_SIZE = int(os.environ.get("DJANGO_NEWSLETTER_SEND_BATCH_SIZE", "100"))
+NEWSLETTER_SEND_STALL_SECONDS = int(os.environ.get("DJANGO_NEWSLETTER_SEND_STALL_SECONDS", "300"))

@@ -179,3 +179,19 @@ class SignUpForm(forms.Form):
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
         self.helper = form_helper("Sign up")
+
+
+class NewsletterSendForm(forms.Form):
+    """Who a published issue is emailed to, each choice saying how many confirmed subscribers that is."""
+
+    audience = forms.ChoiceField(label="Send it to", widget=forms.RadioSelect)
+
+    def __init__(self, *args, themes, by_themes, everyone, **kwargs):
+        super().__init__(*args, **kwargs)
+        everyone_choice = ("all", f"Every confirmed subscriber: {everyone:,}")
+        choices = [everyone_choice]
+        if by_themes is not None:
+            choices.insert(0, ("themes", f"Subscribers interested in {themes} or in every theme: {by_themes:,}"))
+        self.fields["audience"].choices = choices
+        self.fields["audience"].initial = choices[0][0]
+        self.helper = form_helper("Send it now")

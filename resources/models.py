@@ -1,5 +1,6 @@
 """Tools and resources, FAQs and the newsletter: what NCB shares with everyone beyond the partnerships."""
 
+from django.conf import settings
 from django.db import models
 from django.db.models import F, Q
 from django.db.models.functions import Lower
@@ -310,6 +311,7 @@ class NewsletterIssue(RendersMarkdown, models.Model):
 class DeliveryStatus(models.TextChoices):
     SENDING = "sending", "Claimed, sending"
     SENT = "sent", "Sent"
+    FAILED = "failed", "Refused by the mail server"
 
 
 class NewsletterDelivery(models.Model):
@@ -320,6 +322,7 @@ class NewsletterDelivery(models.Model):
     status = models.CharField(max_length=20, choices=DeliveryStatus.choices, default=DeliveryStatus.SENDING)
     claimed_at = models.DateTimeField(default=timezone.now)
     sent_at = models.DateTimeField(null=True, blank=True)
+    error = models.TextField(blank=True, help_text="Why the mail server refused this message.")
 
     class Meta:
         verbose_name_plural = "newsletter deliveries"
@@ -335,3 +338,56 @@ class NewsletterDelivery(models.Model):
 
     def get_absolute_url(self):
         return self.issue.get_absolute_url()
+
+
+class SendStatus(models.TextChoices):
+    QUEUED = "queued", "Waiting for the worker"
+    SENDING = "sending", "Sending"
+    DONE = "done", "Sent"
+
+
+class NewsletterSend(models.Model):
+    """The one sending of an issue to its subscribers, with its progress: started from the issue's page (run by
+    the worker) or by send_newsletter, and resumed by either after an interruption."""
+
+    issue = models.ForeignKey(NewsletterIssue, on_delete=models.CASCADE, related_name="sends")
+    send_to_all = models.BooleanField(default=False, help_text="Everyone confirmed, whatever their themes.")
+    status = models.CharField(max_length=20, choices=SendStatus.choices, default=SendStatus.QUEUED)
+    requested_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    total = models.PositiveIntegerField(default=0, help_text="Subscribers it was going to reach when it started.")
+    sent = models.PositiveIntegerField(default=0)
+    failed = models.PositiveIntegerField(default=0)
+    # Recipients are paged through by key: everyone up to this subscriber id has been dealt with.
+    last_subscriber_id = models.BigIntegerField(default=0)
+    # The queued task allowed to carry the send on: a batch whose id is not this one (superseded by the
+    # watchdog's resume) stops, so there is only ever one chain of batches.
+    task_id = models.CharField(max_length=64, blank=True)
+    last_error = models.TextField(blank=True)
+    created = models.DateTimeField(auto_now_add=True)
+    # Moves with every message: a send not done whose `updated` is older than the stall time has stopped.
+    updated = models.DateTimeField(auto_now=True)
+    finished_at = models.DateTimeField(null=True, blank=True)
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            # Sending twice is impossible: the issue page and send_newsletter both create this row before any
+            # message goes, and a second one for the same issue is refused here.
+            models.UniqueConstraint(fields=["issue"], name="newsletter_send_one_per_issue"),
+        ]
+
+    def __str__(self):
+        return f"Sending of {self.issue}"
+
+    def get_absolute_url(self):
+        return self.issue.get_absolute_url()
+
+    @property
+    def is_done(self):
+        return self.status == SendStatus.DONE
+
+    @property
+    def handled(self):
+        return self.sent + self.failed

@@ -5,18 +5,25 @@ from django.contrib import messages
 from django.core import signing
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
+from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.defaultfilters import date as format_date
 from django.utils import timezone
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
 
 from ea_portal.text import normalise_email
-from partnerships.roles import facilitator_required
-from resources.forms import CONSENT_STATEMENT, NewsletterIssueForm, SignUpForm
-from resources.models import NewsletterIssue, Subscriber, SubscriberStatus
+from partnerships.roles import facilitator_required, is_facilitator
+from resources.forms import CONSENT_STATEMENT, NewsletterIssueForm, NewsletterSendForm, SignUpForm
+from resources.models import NewsletterIssue, NewsletterSend, SendStatus, Subscriber, SubscriberStatus
 from resources.newsletter import (
+    AlreadySent,
+    audience_counts,
+    claimed_but_unsent,
+    queue_send,
     send_confirmation_email,
+    stall_time,
     subscriber_from_confirmation_token,
     subscriber_from_unsubscribe_token,
 )
@@ -144,7 +151,87 @@ def archive(request):
 
 
 def issue_detail(request, slug):
-    return render(request, "resources/newsletter_issue.html", {"issue": get_issue_for_viewing(request, slug)})
+    issue = get_issue_for_viewing(request, slug)
+    context = {"issue": issue}
+    if is_facilitator(request.user):
+        context.update(sending_context(issue))
+    return render(request, "resources/newsletter_issue.html", context)
+
+
+def send_form(issue, data=None):
+    by_themes, everyone = audience_counts(issue)
+    themes = ", ".join(theme.name for theme in issue.themes.all())
+    return NewsletterSendForm(data, themes=themes, by_themes=by_themes, everyone=everyone)
+
+
+def sending_context(issue, form=None):
+    """For facilitators: the issue's send and its progress, or the form that starts it once it is published."""
+    send = NewsletterSend.objects.filter(issue=issue).first()
+    if send is not None:
+        return {"send": send, "send_progress": send_progress(send)}
+    if issue.is_published:
+        return {"send_form": form or send_form(issue)}
+    return {}
+
+
+def send_progress(send):
+    """The send's progress as numbers and one sentence, for the page and for its polling script."""
+    stalled = not send.is_done and send.updated < timezone.now() - stall_time()
+    in_doubt = claimed_but_unsent(send.issue_id).count() if send.is_done or stalled else 0
+    counts = f"{send.sent:,} of {send.total:,} sent, {send.failed:,} refused by the mail server"
+    if send.is_done:
+        summary = f"Sent on {format_date(timezone.localtime(send.finished_at), 'j F Y, H:i')}: {counts}."
+    elif stalled:
+        summary = (
+            f"Sending has not moved since {format_date(timezone.localtime(send.updated), 'j F Y, H:i')} "
+            f"({counts}). It carries on by itself where it stopped once the worker is running and the mail "
+            "server answers."
+        )
+    elif send.status == SendStatus.QUEUED:
+        summary = f"Waiting for the worker to start sending to {send.total:,} subscribers."
+    else:
+        summary = f"Sending: {counts}."
+    if in_doubt:
+        summary += (
+            f" {in_doubt} message(s) were being handed to the mail server when sending was interrupted: they may "
+            "or may not have gone, and were not sent again."
+        )
+    if send.last_error and not send.is_done:
+        summary += f" Last problem: {send.last_error}"
+    return {
+        "status": send.status,
+        "total": send.total,
+        "sent": send.sent,
+        "failed": send.failed,
+        "handled": send.handled,
+        "in_doubt": in_doubt,
+        "done": send.is_done,
+        "summary": summary,
+    }
+
+
+@require_POST
+@facilitator_required
+def issue_send(request, slug):
+    """Queue a published issue for the worker to email, once: a second send of the same issue is refused."""
+    issue = get_object_or_404(NewsletterIssue.objects.published().prefetch_related("themes"), slug=slug)
+    form = send_form(issue, request.POST)
+    if not form.is_valid():
+        context = {"issue": issue, **sending_context(issue, form)}
+        return render(request, "resources/newsletter_issue.html", context, status=400)
+    try:
+        send = queue_send(issue, send_to_all=form.cleaned_data["audience"] == "all", requested_by=request.user)
+    except AlreadySent:
+        messages.error(request, f"“{issue}” has already been sent (or is being sent): it cannot be sent twice.")
+    else:
+        messages.success(request, f"“{issue}” is being sent to {send.total:,} subscribers. Progress is shown below.")
+    return redirect(issue)
+
+
+@facilitator_required
+def issue_send_progress(request, slug):
+    send = get_object_or_404(NewsletterSend, issue__slug=slug)
+    return JsonResponse(send_progress(send), headers={"Cache-Control": "no-store"})
 
 
 @facilitator_required
@@ -164,7 +251,7 @@ def issue_publish(request, slug):
     issue = get_object_or_404(NewsletterIssue, slug=slug)
     if request.POST.get("action") == "publish":
         issue.published_at = issue.published_at or timezone.now()
-        messages.success(request, f"“{issue}” is published in the archive. Send it with manage.py send_newsletter.")
+        messages.success(request, f"“{issue}” is published in the archive. You can now email it to subscribers.")
     else:
         issue.published_at = None
         messages.success(request, f"“{issue}” is unpublished: it is no longer in the public archive.")

@@ -32,6 +32,12 @@ urlpatterns = [
     path("newsletter/archive/<slug:slug>/", newsletter_views.issue_detail, name="newsletter_issue"),
     path("newsletter/archive/<slug:slug>/edit/", newsletter_views.issue_edit, name="newsletter_issue_edit"),
     path("newsletter/archive/<slug:slug>/publish/", newsletter_views.issue_publish, name="newsletter_issue_publish"),
+    path("newsletter/archive/<slug:slug>/send/", newsletter_views.issue_send, name="newsletter_issue_send"),
+    path(
+        "newsletter/archive/<slug:slug>/send/progress/",
+        newsletter_views.issue_send_progress,
+        name="newsletter_issue_send_progress",
+    ),
     path("newsletter/feed/rss/", feeds.NewsletterFeed(), name="newsletter_feed_rss"),
     path("newsletter/feed/atom/", feeds.NewsletterAtomFeed(), name="newsletter_feed_atom"),
 ]

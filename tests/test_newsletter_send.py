@@ -1,6 +1,7 @@
 """manage.py send_newsletter: the right people, exactly once, even when a run dies half-way and is rerun."""
 
 import io
+import smtplib
 from collections import Counter
 
 import pytest
@@ -11,7 +12,15 @@ from django.utils import timezone
 
 from partnerships.models import Theme
 from resources.forms import CONSENT_STATEMENT
-from resources.models import DeliveryStatus, NewsletterDelivery, NewsletterIssue, Subscriber, SubscriberStatus
+from resources.models import (
+    DeliveryStatus,
+    NewsletterDelivery,
+    NewsletterIssue,
+    NewsletterSend,
+    SendStatus,
+    Subscriber,
+    SubscriberStatus,
+)
 
 pytestmark = pytest.mark.django_db
 
@@ -92,7 +101,11 @@ def test_every_email_has_one_click_unsubscribe(audience, client):
         assert email.extra_headers["List-Unsubscribe-Post"] == "List-Unsubscribe=One-Click"
         url = email.extra_headers["List-Unsubscribe"].strip("<>")
         assert url in email.body
-        assert "Learning from **the Early Adopters**." in email.body
+        assert "Learning from the Early Adopters." in email.body
+        html, mimetype = email.alternatives[0]
+        assert mimetype == "text/html"
+        assert "<strong>the Early Adopters</strong>" in html
+        assert f'href="{url}"' in html
     message = mail.outbox[0].message()
     assert message["List-Unsubscribe"].startswith("<http")
     # The one-click POST a mail client makes, with no CSRF token, unsubscribes.
@@ -142,7 +155,7 @@ def test_deliveries_left_in_doubt_are_not_resent_unless_asked(audience):
     NewsletterDelivery.objects.create(issue=issue, subscriber=in_doubt, status=DeliveryStatus.SENDING)
     out, _ = send(issue.slug)
     assert in_doubt.email not in recipients_in_outbox()
-    assert "1 delivery(ies) were claimed by an earlier run" in out
+    assert "1 message(s) were being handed to the mail server when an earlier run stopped" in out
     send(issue.slug, "--retry-in-doubt")
     assert recipients_in_outbox()[in_doubt.email] == 1
 
@@ -160,3 +173,70 @@ def test_issue_can_be_named_by_id(audience):
     issue = make_issue()
     send(str(issue.pk))
     assert len(mail.outbox) == 20
+
+
+def test_both_parts_link_to_the_portal_by_its_public_address(audience, settings):
+    settings.PORTAL_BASE_URL = "https://ea-portal.example.org"
+    issue = make_issue()
+    issue.body = (
+        "See the [EA theme matrix](/matrix/) and [NCB](https://www.ncb.org.uk/).\n\n"
+        "- [the archive](../)\n- <https://www.ncb.org.uk/>\n\n1. first\n2. second\n\n<script>alert(1)</script>"
+    )
+    issue.save()
+    send(issue.slug)
+    email = mail.outbox[0]
+    assert "See the EA theme matrix (https://ea-portal.example.org/matrix/) and NCB (https://www.ncb.org.uk/)." in (
+        email.body
+    )
+    assert "- the archive (https://ea-portal.example.org/newsletter/archive/)" in email.body
+    assert "- https://www.ncb.org.uk/\n\n1. first\n2. second\n" in email.body  # an address shown as itself once
+    assert "Read this issue online: https://ea-portal.example.org/newsletter/archive/spring-update/" in email.body
+    html = email.alternatives[0][0]
+    assert 'href="https://ea-portal.example.org/matrix/"' in html
+    assert 'href="https://ea-portal.example.org/newsletter/archive/"' in html
+    assert "<script" not in html and "alert(1)" not in email.body
+    assert "<table" not in html  # a plain layout mail clients render as it is
+    assert 'href="/' not in html and "localhost" not in html + email.body
+    assert email.message()["List-Unsubscribe"].startswith("<https://ea-portal.example.org/newsletter/unsubscribe/")
+
+
+def test_recipients_are_paged_by_key_with_the_same_queries_for_every_batch(
+    audience, django_assert_num_queries, mailoutbox
+):
+    from resources.newsletter import create_send, send_batch
+
+    issue = make_issue()
+    send_record = create_send(issue)
+    # Each batch reads one page of subscribers after the last one dealt with (plus the issue's themes); then for
+    # each message one transaction (2) claims it (3, with a savepoint) and records the one before (2); the last
+    # is recorded in a transaction of its own. The first batch and the last cost the same, whatever came before.
+    with django_assert_num_queries(2 + 5 * (2 + 3) + 4 * 2 + (2 + 2)) as first:
+        assert send_batch(send_record, 5)
+    send_batch(send_record, 5)
+    send_batch(send_record, 5)
+    with django_assert_num_queries(len(first.captured_queries)):
+        assert send_batch(send_record, 5)
+    assert not send_batch(send_record, 5)
+    assert len(mailoutbox) == 20
+
+
+class RefusesOneAddress(EmailBackend):
+    """The locmem backend, with a mail server that refuses one recipient's address."""
+
+    def send_messages(self, messages):
+        for message in messages:
+            if message.to == ["scrutiny3@example.org"]:
+                raise smtplib.SMTPRecipientsRefused({"scrutiny3@example.org": (550, b"No such mailbox")})
+        return super().send_messages(messages)
+
+
+def test_an_address_the_mail_server_refuses_is_counted_as_failed_and_the_rest_go(audience, settings):
+    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RefusesOneAddress"}}
+    issue = make_issue(themes=[audience["scrutiny"]])
+    out, _ = send(issue.slug, "--batch-size", "4")
+    assert "to 14 subscriber(s)" in out
+    assert len(mail.outbox) == 14 and "scrutiny3@example.org" not in recipients_in_outbox()
+    refused = NewsletterDelivery.objects.get(status=DeliveryStatus.FAILED)
+    assert refused.subscriber.email == "scrutiny3@example.org" and "No such mailbox" in refused.error
+    send_record = NewsletterSend.objects.get()
+    assert (send_record.sent, send_record.failed, send_record.status) == (14, 1, SendStatus.DONE)
