@@ -11,6 +11,7 @@ admin.site.site_title = "EA Portal admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("contact/", views.contact, name="contact"),
     path("search/", search_views.search_page, name="search"),
     path("", include("partnerships.urls")),
     path("", include("learning.urls")),

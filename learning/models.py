@@ -102,14 +102,16 @@ class LearningExample(models.Model):
         help_text="Leave empty for a cross-cutting example written by NCB.",
     )
     themes = models.ManyToManyField(Theme, related_name="learning_examples")
-    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.IDEA)
+    # Empty for the examples loaded from NCB's deck, which gives no stage; the form asks leads for one.
+    stage = models.CharField(max_length=30, choices=Stage.choices, blank=True, default="")
     summary = models.TextField(help_text="One paragraph: what the approach is and why it matters.")
     context = models.TextField(blank=True, help_text="The local situation that led to the approach.")
     what_was_done = models.TextField(blank=True)
     helped_and_hindered = models.TextField("what helped and what got in the way", blank=True)
     impact_and_evidence = models.TextField("impact and evidence", blank=True)
     resources_needed = models.TextField(blank=True)
-    contact_name = models.CharField("contact name", max_length=120)
+    # Empty for the examples loaded from NCB's deck, which names no contact; the form asks leads for one.
+    contact_name = models.CharField("contact name", max_length=120, blank=True)
     contact_role = models.CharField("contact's role", max_length=200, blank=True)
     contact_email = models.EmailField("contact email", blank=True)
 
@@ -125,6 +127,8 @@ class LearningExample(models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The first publication; the dashboard counts examples published per month from it.
     published_at = models.DateTimeField(null=True, blank=True)
+    # Loaded from NCB's interim learning deck: pages name that source instead of the day it was loaded.
+    from_deck = models.BooleanField(default=False, editable=False)
 
     objects = LearningExampleQuerySet.as_manager()
 

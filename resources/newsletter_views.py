@@ -13,7 +13,7 @@ from django.views.generic import CreateView, ListView, UpdateView
 from django_ratelimit.core import is_ratelimited
 
 from partnerships.roles import FacilitatorRequiredMixin, facilitator_required
-from resources.forms import CONSENT_STATEMENT, NewsletterIssueForm, SignUpForm
+from resources.forms import NewsletterIssueForm, SignUpForm, consent_statement
 from resources.models import NewsletterIssue, Subscriber, SubscriberStatus, normalise_email
 from resources.newsletter import (
     send_confirmation_email,
@@ -56,7 +56,7 @@ def record_signup(data):
         subscriber.name = data["name"]
         subscriber.organisation = data["organisation"]
         subscriber.status = SubscriberStatus.PENDING
-        subscriber.consent_text = CONSENT_STATEMENT
+        subscriber.consent_text = consent_statement()
         subscriber.consented_at = now
         subscriber.confirmed_at = None
         subscriber.unsubscribed_at = None

@@ -1,4 +1,5 @@
 from django import template
+from django.conf import settings
 
 register = template.Library()
 
@@ -10,3 +11,10 @@ def query_without(context, *names):
     for name in names:
         params.pop(name, None)
     return params.urlencode()
+
+
+@register.simple_tag
+def programme_contact_email():
+    """The programme's contact address (settings.PROGRAMME_CONTACT_EMAIL); a tag rather than a context
+    variable because the 500 page is rendered without a request context."""
+    return settings.PROGRAMME_CONTACT_EMAIL

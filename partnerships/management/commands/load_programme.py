@@ -16,9 +16,13 @@ LOADERS = [
     # Last: the search index over everything the loaders above created.
     "ea_portal.search.indexing.load",
 ]
+# The loaders that can bring records an earlier load created back to the deck's text (--update-seed).
+SEED_UPDATERS = {"learning.seed.load", "resources.seed.load"}
 
 DEMO_PASSWORD = "ea-portal-demo"  # noqa: S105 (refused unless DJANGO_DEBUG is on)
 DEMO_LEAD_PARTNERSHIP = "devon-plymouth-torbay"
+# Clearly made-up, distinct names, so review trails say who did what ("by Fran Facilitator (demo)").
+DEMO_NAMES = {"facilitator": ("Fran", "Facilitator (demo)"), "lead": ("Lee", "Lead (demo)")}
 
 
 class Command(BaseCommand):
@@ -30,41 +34,56 @@ class Command(BaseCommand):
             action="store_true",
             help="Also create a demo facilitator and a demo partnership lead (development only).",
         )
+        parser.add_argument(
+            "--update-seed",
+            action="store_true",
+            help="Also rewrite the learning examples and resources an earlier load created to NCB's deck's text, "
+            "clearing stages, contacts, dates and descriptions that older versions of this command invented.",
+        )
 
-    def handle(self, *args, demo_users=False, **options):
+    def handle(self, *args, demo_users=False, update_seed=False, **options):
         if demo_users and not settings.DEBUG:
             raise CommandError(
                 "--demo-users creates accounts with a known password; it runs only with DJANGO_DEBUG on."
             )
         facilitators_group()
         for path in LOADERS:
-            import_string(path)(stdout=self.stdout)
+            loader = import_string(path)
+            if update_seed and path in SEED_UPDATERS:
+                loader(stdout=self.stdout, update=True)
+            else:
+                loader(stdout=self.stdout)
         if demo_users:
             self.create_demo_users()
         self.stdout.write(self.style.SUCCESS("Programme data loaded."))
 
+    @staticmethod
+    def demo_user(username):
+        first_name, last_name = DEMO_NAMES[username]
+        user, created = get_user_model().objects.get_or_create(
+            username=username,
+            defaults={"email": f"{username}@example.org", "first_name": first_name, "last_name": last_name},
+        )
+        if created:
+            user.set_password(DEMO_PASSWORD)
+            user.save()
+        elif user.first_name == "Demo" and not user.last_name:
+            # Earlier versions named both accounts "Demo".
+            user.first_name, user.last_name = first_name, last_name
+            user.save(update_fields=["first_name", "last_name"])
+        return user
+
     @transaction.atomic
     def create_demo_users(self):
-        User = get_user_model()
-        facilitator, created = User.objects.get_or_create(
-            username="facilitator", defaults={"email": "facilitator@example.org", "first_name": "Demo"}
-        )
-        if created:
-            facilitator.set_password(DEMO_PASSWORD)
-            facilitator.save()
+        facilitator = self.demo_user("facilitator")
         facilitator.groups.add(facilitators_group())
 
-        lead, created = User.objects.get_or_create(
-            username="lead", defaults={"email": "lead@example.org", "first_name": "Demo"}
-        )
-        if created:
-            lead.set_password(DEMO_PASSWORD)
-            lead.save()
+        lead = self.demo_user("lead")
         partnership = Partnership.objects.get(slug=DEMO_LEAD_PARTNERSHIP)
         Membership.objects.get_or_create(user=lead, partnership=partnership, defaults={"role": MembershipRole.LEAD})
 
         self.stdout.write(
             "Demo accounts (development only):\n"
-            f"  NCB facilitator: username 'facilitator', password '{DEMO_PASSWORD}'\n"
-            f"  Partnership lead ({partnership}): username 'lead', password '{DEMO_PASSWORD}'"
+            f"  NCB facilitator ({facilitator.get_full_name()}): username 'facilitator', password '{DEMO_PASSWORD}'\n"
+            f"  Partnership lead ({lead.get_full_name()}, {partnership}): username 'lead', password '{DEMO_PASSWORD}'"
         )
