@@ -10,6 +10,8 @@ from urllib.parse import unquote
 import pytest
 from django.contrib.auth import get_user_model
 from django.core.management import call_command
+from django.db import connection
+from django.db.migrations.executor import MigrationExecutor
 from django.template.loader import render_to_string
 from django.test import RequestFactory
 from django.urls import reverse
@@ -21,6 +23,7 @@ from partnerships.models import LocalAuthority, Partnership, PublishedArrangemen
 from resources import seed as resources_seed
 from resources.models import Resource
 from tests.html import parse_tables, visible_text
+from tests.learning_data import example_form_data
 
 DECK_NAME = "000_63e4022de822303b.txt"
 DECK_COPY = Path(__file__).resolve().parent / "data" / "deck.txt"
@@ -404,3 +407,65 @@ def test_only_facilitators_edit_portal_notes(client_for, who, request, deck_load
     response = client.post(url, {"region": "south-west", "summary": "Our note."})
     saved = Partnership.objects.get(slug="wiltshire").summary == "Our note."
     assert saved == (who == "facilitator")
+
+
+# Leads still give a stage and a contact; only facilitators may leave them empty, as the deck does -------
+
+
+@pytest.mark.django_db
+def test_a_lead_must_give_a_stage_and_a_contact(client_for, lead_a, partnership_a):
+    data = example_form_data(partnership=partnership_a.pk, stage="", contact_name="")
+    response = client_for(lead_a).post(reverse("learning:example_create"), data)
+    assert response.status_code == 200 and not LearningExample.objects.exists()
+    errors = response.context["form"].errors
+    assert "stage" in errors and "contact_name" in errors
+
+
+@pytest.mark.django_db
+def test_a_facilitator_may_leave_stage_and_contact_unrecorded(client_for, facilitator, programme):
+    data = example_form_data(stage="", contact_name="")
+    response = client_for(facilitator).post(reverse("learning:example_create"), data)
+    example = LearningExample.objects.get()
+    assert response.status_code == 302 and (example.stage, example.contact_name) == ("", "")
+    _, text = page_text(client_for(facilitator), example.get_absolute_url())
+    assert "Stage of development" not in text and "Not recorded" not in text
+
+
+# Databases loaded before: the migrations clear what older loads invented ------------------------------
+
+
+@pytest.mark.django_db(transaction=True)
+def test_migrations_clear_the_defaulted_planning_stage_and_the_invented_example_fields():
+    executor = MigrationExecutor(connection)
+    before = [("partnerships", "0001_initial"), ("learning", "0001_initial"), ("resources", "0001_initial")]
+    executor.migrate(before)
+    apps = executor.loader.project_state(before).apps
+    Theme_, Partnership_ = apps.get_model("partnerships", "Theme"), apps.get_model("partnerships", "Partnership")
+    theme = Theme_.objects.create(name="Independent scrutiny", slug="independent-scrutiny", description="x")
+    devon = Partnership_.objects.create(
+        name="Devon, Plymouth, Torbay", slug="devon-plymouth-torbay", region="south-west"
+    )
+    apps.get_model("partnerships", "SiteApproach").objects.create(partnership=devon, theme=theme)  # Planning
+    apps.get_model("learning", "LearningExample").objects.create(
+        slug="devon-scrutiny-processes",
+        title="Devon",
+        summary="Devon.",
+        stage="idea",
+        contact_name="Devon Children and Families Partnership",
+        contact_role="Safeguarding partnership business team",
+        context="Under the new arrangements the safeguarding partners must make sure their arrangements are ...",
+    )
+    apps.get_model("resources", "Resource").objects.create(
+        slug="compliance-and-quality",
+        title="Compliance and quality",
+        description="Tools from the Safeguarding Early Adopters programme for checking the compliance and quality ...",
+        external_url="https://www.ncb.org.uk/",
+    )
+    executor = MigrationExecutor(connection)
+    executor.migrate(executor.loader.graph.leaf_nodes())
+    assert SiteApproach.objects.get().stage == ""
+    example = LearningExample.objects.get()
+    assert (example.stage, example.contact_name, example.contact_role, example.context) == ("", "", "", "")
+    assert example.from_deck
+    resource = Resource.objects.get()
+    assert (resource.title, resource.description, resource.from_deck) == ("Compliance/Quality", "", True)
