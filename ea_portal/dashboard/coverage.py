@@ -71,9 +71,10 @@ def examples_by_stage_chart(themes, chart_id="examples-per-theme", label=lambda 
 def theme_stage_chart(theme):
     """One theme's published examples by stage of development (the theme annotated by with_published_stage_counts)."""
     counts = published_stage_counts(theme)
-    # "Stage not recorded" is a bar only when some example has no stage.
+    # "Stage not recorded" is a bar only when some example has no stage; the list cannot filter on that, so the
+    # bar links nowhere.
     categories = [
-        Category(label, [count], example_list_url(theme=theme.slug, **({"stage": stage} if stage else {})))
+        Category(label, [count], example_list_url(theme=theme.slug, stage=stage) if stage else "")
         for (stage, label), count in zip(STAGE_SEGMENTS, counts, strict=True)
         if stage or count
     ]
