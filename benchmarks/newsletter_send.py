@@ -32,7 +32,7 @@ from django.db import connection  # noqa: E402
 from django.utils import timezone  # noqa: E402
 from django.utils.crypto import get_random_string  # noqa: E402
 
-from resources.forms import CONSENT_STATEMENT  # noqa: E402
+from resources.forms import consent_statement  # noqa: E402
 from resources.models import NewsletterIssue, Subscriber, SubscriberStatus  # noqa: E402
 from resources.newsletter import create_send, send_batch  # noqa: E402
 
@@ -46,7 +46,7 @@ def top_up_subscribers(count):
         Subscriber(
             email=f"{EMAIL_PREFIX}{number}@example.org",
             status=SubscriberStatus.CONFIRMED,
-            consent_text=CONSENT_STATEMENT,
+            consent_text=consent_statement(),
             consented_at=now,
             confirmed_at=now,
         )

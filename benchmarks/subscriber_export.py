@@ -32,7 +32,7 @@ from django.utils import timezone  # noqa: E402
 
 from partnerships import programme_data  # noqa: E402
 from partnerships.models import Theme  # noqa: E402
-from resources.forms import CONSENT_STATEMENT  # noqa: E402
+from resources.forms import consent_statement  # noqa: E402
 from resources.models import Subscriber, SubscriberStatus  # noqa: E402
 
 DOMAIN = "export-benchmark.invalid"
@@ -51,7 +51,7 @@ def load(count):
                 name=f"Person {number}",
                 organisation="A children's services department",
                 status=SubscriberStatus.CONFIRMED,
-                consent_text=CONSENT_STATEMENT,
+                consent_text=consent_statement(),
                 consented_at=now,
                 confirmed_at=now,
             )

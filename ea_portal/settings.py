@@ -324,3 +324,16 @@ TASKS = {
 # resumed by its watchdog task where it stopped.
 NEWSLETTER_SEND_BATCH_SIZE = int(os.environ.get("DJANGO_NEWSLETTER_SEND_BATCH_SIZE", "100"))
 NEWSLETTER_SEND_STALL_SECONDS = int(os.environ.get("DJANGO_NEWSLETTER_SEND_STALL_SECONDS", "300"))
+
+# Faithful to NCB's deck: programme contact and consent wording (issue 12) ----------------------------------
+# The programme's contact address, shown on /contact/, the error pages and the footer. The default is the
+# address NCB's deck gives for signing up ("Sign up with tmoncada@ncb.org.uk").
+PROGRAMME_CONTACT_EMAIL = os.environ.get("DJANGO_PROGRAMME_CONTACT_EMAIL", "tmoncada@ncb.org.uk")
+# What a newsletter subscriber agrees to, stored word for word with each sign-up. NCB has not stated how it
+# keeps or shares subscribers' details, so the default says only what the sign-up does; NCB must confirm the
+# wording (and may extend it) before the portal goes live.
+NEWSLETTER_CONSENT_TEXT = os.environ.get(
+    "DJANGO_NEWSLETTER_CONSENT_TEXT",
+    "I agree that the National Children's Bureau (NCB) may email me the Safeguarding Early Adopters newsletter "
+    "about the themes I have chosen. I can unsubscribe at any time with the link in every newsletter.",
+)

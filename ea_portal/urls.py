@@ -11,6 +11,7 @@ admin.site.site_title = "EA Portal admin"
 
 urlpatterns = [
     path("", views.home, name="home"),
+    path("contact/", views.contact, name="contact"),
     path("search/", include("ea_portal.search.urls")),
     path("", include("partnerships.urls")),
     path("", include("learning.urls")),

@@ -5,8 +5,8 @@ class LearningConfig(AppConfig):
     name = "learning"
     verbose_name = "Learning"
 
-    def load_programme(self, stdout=None):
+    def load_programme(self, stdout=None, update=False):
         """load_programme: the deck's learning examples, questions to consider and approaches."""
         from learning import seed
 
-        seed.load(stdout=stdout)
+        seed.load(stdout=stdout, update=update)

@@ -9,11 +9,13 @@ from ea_portal.charts import Category, HorizontalBarChart
 from learning.models import LearningExample, Stage, State
 from partnerships.models import SiteApproach, Theme
 
-STAGE_LABELS = [label for _, label in Stage.choices]
+# The examples from NCB's deck have no stage (the deck gives none): they are counted as "Stage not recorded".
+STAGE_SEGMENTS = [*Stage.choices, ("", "Stage not recorded")]
+STAGE_LABELS = [label for _, label in STAGE_SEGMENTS]
 
 
 def stage_count_name(stage):
-    return f"published_{Stage(stage).name.lower()}"
+    return f"published_{Stage(stage).name.lower()}" if stage else "published_stage_not_recorded"
 
 
 def with_published_stage_counts(themes):
@@ -25,14 +27,14 @@ def with_published_stage_counts(themes):
                 "learning_examples",
                 filter=Q(learning_examples__state=State.PUBLISHED, learning_examples__stage=stage),
             )
-            for stage in Stage
+            for stage, _ in STAGE_SEGMENTS
         }
     )
 
 
 def published_stage_counts(theme):
-    """[count per stage] of a theme annotated by with_published_stage_counts, in Stage order."""
-    return [getattr(theme, stage_count_name(stage)) for stage in Stage]
+    """[count per stage] of a theme annotated by with_published_stage_counts, in STAGE_SEGMENTS order."""
+    return [getattr(theme, stage_count_name(stage)) for stage, _ in STAGE_SEGMENTS]
 
 
 def example_list_url(**params):
@@ -69,9 +71,12 @@ def examples_by_stage_chart(themes, chart_id="examples-per-theme", label=lambda 
 def theme_stage_chart(theme):
     """One theme's published examples by stage of development (the theme annotated by with_published_stage_counts)."""
     counts = published_stage_counts(theme)
+    # "Stage not recorded" is a bar only when some example has no stage; the list cannot filter on that, so the
+    # bar links nowhere.
     categories = [
-        Category(label, [count], example_list_url(theme=theme.slug, stage=stage))
-        for (stage, label), count in zip(Stage.choices, counts, strict=True)
+        Category(label, [count], example_list_url(theme=theme.slug, stage=stage) if stage else "")
+        for (stage, label), count in zip(STAGE_SEGMENTS, counts, strict=True)
+        if stage or count
     ]
     total = sum(counts)
     description = f"Bar chart of the {total} published learning example{'s' if total != 1 else ''} on {theme.name}, "

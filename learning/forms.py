@@ -40,7 +40,11 @@ class LearningExampleForm(forms.ModelForm):
         self.fields["themes"].queryset = Theme.objects.all()
         self.fields["stage"].choices = Stage.choices
         partnership = self.fields["partnership"]
+        # The model leaves stage and contact empty for what NCB's deck gives without them: partnerships' leads
+        # always give both; facilitators may leave them empty, as the deck does.
         if not is_facilitator(user):
+            self.fields["stage"].required = True
+            self.fields["contact_name"].required = True
             # Leads write for their own partnerships only, and must pick one.
             partnership.queryset = Partnership.objects.filter(pk__in=led_partnership_ids(user)).order_by("name")
             partnership.required = True
@@ -49,6 +53,7 @@ class LearningExampleForm(forms.ModelForm):
         else:
             partnership.queryset = Partnership.objects.order_by("name")
             partnership.empty_label = "None: a cross-cutting example from NCB"
+            self.fields["stage"].choices = [("", "Not recorded"), *Stage.choices]
         for name in ["summary", *[name for name, _ in SECTIONS]]:
             self.fields[name].help_text = " ".join(filter(None, [self.fields[name].help_text, MARKDOWN_HELP]))
         self.helper = FormHelper()

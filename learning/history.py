@@ -22,7 +22,7 @@ from dataclasses import dataclass
 from django.db import transaction
 from django.db.models import F
 
-from learning.models import SECTIONS, ExampleVersion, LearningExample, Stage
+from learning.models import SECTIONS, ExampleVersion, LearningExample
 from partnerships.models import Partnership, Theme
 
 # The fields a version keeps and compares, with their labels, in the order the form shows them.
@@ -49,7 +49,7 @@ def snapshot(example):
     return {
         **{name: getattr(example, name) for name in TEXT_FIELDS},
         "stage": example.stage,
-        "stage_label": Stage(example.stage).label,
+        "stage_label": example.get_stage_display() or "Not recorded",
         "partnership": example.partnership_id,
         "partnership_name": example.partnership.name if example.partnership_id else "None (NCB)",
         "themes": [theme.pk for theme in themes],

@@ -113,7 +113,8 @@ class LearningExample(RendersMarkdown, models.Model):
         help_text="Leave empty for a cross-cutting example written by NCB.",
     )
     themes = models.ManyToManyField(Theme, related_name="learning_examples")
-    stage = models.CharField(max_length=30, choices=Stage.choices, default=Stage.IDEA)
+    # Empty for the examples loaded from NCB's deck, which gives no stage; the form asks leads for one.
+    stage = models.CharField(max_length=30, choices=Stage.choices, blank=True, default="")
     summary = models.TextField(
         max_length=SHORT_MARKDOWN_LENGTH,
         validators=markdown_validators(SHORT_MARKDOWN_LENGTH),
@@ -150,7 +151,8 @@ class LearningExample(RendersMarkdown, models.Model):
     helped_and_hindered_html = RenderedMarkdownField()
     impact_and_evidence_html = RenderedMarkdownField()
     resources_needed_html = RenderedMarkdownField()
-    contact_name = models.CharField("contact name", max_length=120, validators=[validate_single_line])
+    # Empty for the examples loaded from NCB's deck, which names no contact; the form asks leads for one.
+    contact_name = models.CharField("contact name", max_length=120, blank=True, validators=[validate_single_line])
     contact_role = models.CharField("contact's role", max_length=200, blank=True, validators=[validate_single_line])
     contact_email = models.EmailField("contact email", blank=True)
 
@@ -166,6 +168,8 @@ class LearningExample(RendersMarkdown, models.Model):
     submitted_at = models.DateTimeField(null=True, blank=True)
     # The first publication; the dashboard counts examples published per month from it.
     published_at = models.DateTimeField(null=True, blank=True)
+    # Loaded from NCB's interim learning deck: pages name that source instead of the day it was loaded.
+    from_deck = models.BooleanField(default=False, editable=False)
 
     objects = LearningExampleQuerySet.as_manager()
 

@@ -19,13 +19,16 @@ from learning.models import (
     Action,
     CuratedItem,
     ExampleVersion,
+    ItemKind,
     LearningExample,
     Stage,
     State,
     Transition,
     themes_with_published_example_counts,
 )
+from learning.seed import EDUCATION_GROUP
 from partnerships.models import Partnership, Theme
+from partnerships.programme_data import ENQUIRY_FOCUS
 from partnerships.roles import facilitator_required, is_facilitator, is_partnership_lead, led_partnership_ids
 
 EXAMPLES_PER_PAGE = 20
@@ -82,8 +85,18 @@ def require_contributor(user):
 
 
 def enquiry_framework(request):
-    lines = themes_with_published_example_counts(Theme.objects.enquiry_lines())
-    return render(request, "learning/enquiry_framework.html", {"lines": lines})
+    lines = list(themes_with_published_example_counts(Theme.objects.enquiry_lines()))
+    for line in lines:
+        line.is_focus = line.slug in ENQUIRY_FOCUS
+    education = list(CuratedItem.objects.filter(group=EDUCATION_GROUP).select_related("theme").order_by("order", "pk"))
+    context = {
+        "lines": lines,
+        "focus_lines": [line for line in lines if line.is_focus],
+        "education_theme": education[0].theme if education else None,
+        "education_questions": [item for item in education if item.kind == ItemKind.QUESTION],
+        "education_approaches": [item for item in education if item.kind == ItemKind.APPROACH],
+    }
+    return render(request, "learning/enquiry_framework.html", context)
 
 
 def example_list(request):

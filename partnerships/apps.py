@@ -5,7 +5,7 @@ class PartnershipsConfig(AppConfig):
     name = "partnerships"
     verbose_name = "Early Adopter programme"
 
-    def load_programme(self, stdout=None):
+    def load_programme(self, stdout=None, update=False):
         """load_programme's first step: the deck's sites, authorities, themes, matrix marks and arrangements."""
         from partnerships import programme_data
 

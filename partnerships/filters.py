@@ -20,7 +20,7 @@ class MatrixFilter(django_filters.FilterSet):
     """Filters the matrix's rows; the columns always stay the deck's eight themes."""
 
     theme = django_filters.ModelMultipleChoiceFilter(
-        label="Working on all of these themes",
+        label="Developing all of these approaches",
         field_name="approaches__theme__slug",
         to_field_name="slug",
         queryset=Theme.objects.in_matrix(),
@@ -33,3 +33,21 @@ class MatrixFilter(django_filters.FilterSet):
     class Meta:
         model = Partnership
         fields = ["theme", "region"]
+
+    def __init__(self, *args, **kwargs):
+        super().__init__(*args, **kwargs)
+        # The checkboxes read as the columns they filter on ("Alternative structural model", not the theme).
+        self.form.fields["theme"].label_from_instance = lambda theme: theme.column_label
+
+    def applied(self):
+        """The filters in force, as (label, chosen values) in words, for the page and the printout to state."""
+        if not self.is_bound or not self.form.is_valid():
+            return []
+        applied = []
+        if self.form.cleaned_data.get("theme"):
+            applied.append(
+                (self.form.fields["theme"].label, [theme.column_label for theme in self.form.cleaned_data["theme"]])
+            )
+        if self.form.cleaned_data.get("region"):
+            applied.append(("Region", [Region(self.form.cleaned_data["region"]).label]))
+        return applied

@@ -44,7 +44,10 @@ class Theme(models.Model):
 
     name = models.CharField(max_length=120, unique=True)
     slug = models.SlugField(max_length=120, unique=True)
-    description = models.TextField(help_text="One or two sentences shown on theme lists.")
+    description = models.TextField(
+        blank=True,
+        help_text="The portal team's own one or two sentences, shown as a portal note: the deck describes no theme.",
+    )
     order = models.PositiveSmallIntegerField(default=0, help_text="Position in theme lists.")
     matrix_label = models.CharField(
         max_length=60, blank=True, help_text="The column label in the deck's EA theme matrix, if it is a column."
@@ -100,8 +103,9 @@ class Partnership(models.Model):
         help_text="The site's name as the deck gives it.",
     )
     slug = models.SlugField(max_length=200, unique=True)
+    # The region and summary are the portal team's, not the deck's (pages label them as a portal note).
     region = models.CharField(max_length=40, choices=Region.choices)
-    summary = models.TextField(blank=True)
+    summary = models.TextField(blank=True, help_text="The portal team's own words, shown as a portal note.")
     deck_order = models.PositiveSmallIntegerField(default=0, help_text="Row position in the deck's matrix.")
     themes = models.ManyToManyField(Theme, through="SiteApproach", related_name="partnerships")
 
@@ -145,7 +149,8 @@ class SiteApproach(models.Model):
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="approaches")
     theme = models.ForeignKey(Theme, on_delete=models.CASCADE, related_name="approaches")
     description = models.TextField(blank=True, help_text="A short description of the approach.")
-    stage = models.CharField(max_length=20, choices=ApproachStage.choices, default=ApproachStage.PLANNING)
+    # Empty unless someone records it: NCB's deck marks who is developing what, never how far they have got.
+    stage = models.CharField(max_length=20, choices=ApproachStage.choices, blank=True, default="")
 
     class Meta:
         ordering = ["partnership__deck_order", "theme__order"]
@@ -166,8 +171,19 @@ class PublishedArrangement(models.Model):
     """A partnership's published document setting out its new safeguarding arrangements."""
 
     partnership = models.ForeignKey(Partnership, on_delete=models.CASCADE, related_name="arrangements")
-    title = models.CharField(max_length=300)
-    published_month = models.DateField(help_text="The first day of the month of publication.")
+    # The deck lists Bexley's document, not the Bexley, Greenwich and Lewisham partnership's: pages name it.
+    authority = models.ForeignKey(
+        LocalAuthority,
+        on_delete=models.SET_NULL,
+        null=True,
+        blank=True,
+        related_name="arrangements",
+        help_text="The member authority whose document this is, if it is not the whole partnership's.",
+    )
+    title = models.CharField(max_length=300, help_text="As read from the document's address.")
+    published_month = models.DateField(
+        help_text="The first day of the month of publication, as read from the document's address."
+    )
     document_url = models.URLField(max_length=500)
 
     class Meta:
@@ -182,6 +198,11 @@ class PublishedArrangement(models.Model):
 
     def get_absolute_url(self):
         return f"{reverse('partnerships:arrangement_list')}#arrangement-{self.pk}"
+
+    @property
+    def publisher_name(self):
+        """Whose document it is: the authority the deck names, or the whole partnership."""
+        return self.authority.name if self.authority_id else self.partnership.name
 
 
 class MembershipRole(models.TextChoices):

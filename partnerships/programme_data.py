@@ -11,7 +11,13 @@ from django.utils.text import slugify
 
 from partnerships.models import LocalAuthority, Partnership, PublishedArrangement, Region, SiteApproach, Theme
 
-# name, slug, description, matrix column label, enquiry line, resource-list label
+# The deck's link under "Who are they and what are the approaches they are developing?", beside its matrix.
+NCB_OVERVIEW_URL = (
+    "https://www.ncb.org.uk/resources-publications/resources/safeguarding-early-adopters-overview-learning"
+)
+
+# name, slug, description, matrix column label, enquiry line, resource-list label. The names and descriptions
+# are the portal team's (the deck describes no theme); pages show the descriptions as a portal note.
 THEMES = [
     (
         "Independent scrutiny",
@@ -128,8 +134,12 @@ ENQUIRY_LINES = [
     "resourcing-and-funding",
 ]
 
+# The lines the deck sets in bold: the focus of its interim learning.
+ENQUIRY_FOCUS = ["independent-scrutiny", "learning-reviews", "role-of-wider-partners"]
+
 # The deck's matrix, row by row: site name, region, member authorities, and one flag per matrix column
-# (in MATRIX_COLUMNS order). "X" marks a theme the site is developing.
+# (in MATRIX_COLUMNS order). "X" marks a theme the site is developing. The deck gives no region: those are
+# public fact, added by the portal team and shown as a portal note.
 SITES = [
     ("Tameside", Region.NORTH_WEST, ["Tameside"], "X..XX..."),
     ("Trafford", Region.NORTH_WEST, ["Trafford"], "X.....X."),
@@ -161,10 +171,12 @@ SITES = [
     ("Wiltshire", Region.SOUTH_WEST, ["Wiltshire"], "X......X"),
 ]
 
-# site name, title, month of publication, address of the document
+# The deck's "Who has published their new arrangements?": the site, the authority the deck names, and the
+# document's address. The deck gives neither title nor date: both are read from the address (pages say so).
 ARRANGEMENTS = [
     (
         "Bexley, Greenwich, Lewisham",
+        "Bexley",
         "Bexley Children and Young People Safeguarding Partnership Arrangements",
         datetime.date(2018, 10, 1),
         "https://media.inzu.net/2acc977c715cd84d14a75f01032546ad/mysite/downloads/684%20Bexley%20Children%20and"
@@ -172,6 +184,7 @@ ARRANGEMENTS = [
     ),
     (
         "Devon, Plymouth, Torbay",
+        "Devon",
         "Safeguarding arrangements for children and young people in Devon: our response to Working Together 2018",
         datetime.date(2018, 11, 1),
         "https://www.devonchildrenandfamilypartnership.org.uk/documents/2018/11/safeguarding-arrangements-for-"
@@ -179,21 +192,12 @@ ARRANGEMENTS = [
     ),
     (
         "North Lincolnshire",
-        "Children's MARS Local Arrangements Plan",
+        "North Lincolnshire",
+        "CMARS Local Arrangements Plan",
         datetime.date(2018, 11, 1),
         "http://www.northlincsmars.co.uk/wp-content/uploads/2018/11/CMARS-Local-Arrangements-Plan.pdf",
     ),
 ]
-
-
-def _summary(name, region, authorities):
-    region_label = Region(region).label
-    if not authorities:
-        return f"An Early Adopter partnership in {region_label}."
-    if len(authorities) == 1:
-        return f"An Early Adopter partnership for {authorities[0]}, in {region_label}."
-    listed = ", ".join(authorities[:-1]) + f" and {authorities[-1]}"
-    return f"An Early Adopter partnership of {listed}, in {region_label}."
 
 
 @transaction.atomic
@@ -227,7 +231,6 @@ def load(stdout=None):
                 "name": name,
                 "region": region,
                 "deck_order": order,
-                "summary": _summary(name, region, authorities),
             },
         )
         partnerships[name] = partnership
@@ -242,11 +245,15 @@ def load(stdout=None):
                 _, was_created = SiteApproach.objects.get_or_create(partnership=partnership, theme=themes[column])
                 created["marks"] += was_created
 
-    for site, title, month, url in ARRANGEMENTS:
+    for site, authority, title, month, url in ARRANGEMENTS:
         _, was_created = PublishedArrangement.objects.get_or_create(
             partnership=partnerships[site],
             document_url=url,
-            defaults={"title": title, "published_month": month},
+            defaults={
+                "title": title,
+                "published_month": month,
+                "authority": LocalAuthority.objects.get(name=authority),
+            },
         )
         created["arrangements"] += was_created
 

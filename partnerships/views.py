@@ -1,19 +1,24 @@
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
-from django.shortcuts import get_object_or_404, render
+from django.shortcuts import get_object_or_404, redirect, render
 
 from ea_portal.charts import Category, HorizontalBarChart
 from ea_portal.spreadsheets import csv_response
 from partnerships.filters import MatrixFilter
+from partnerships.forms import PartnershipNoteForm, ThemeNoteForm
 from partnerships.models import Partnership, PublishedArrangement, SiteApproach, Theme
+from partnerships.programme_data import NCB_OVERVIEW_URL
+from partnerships.roles import facilitator_required, is_facilitator
 
 
 @dataclass
 class MatrixRow:
     partnership: Partnership
     marks: list  # one bool per matrix column, in column order
+    marked_themes: list  # the columns marked, for the list by partnership
 
 
 @dataclass
@@ -22,6 +27,10 @@ class Matrix:
     columns: list
     rows: list
     totals: list
+
+    @property
+    def filters_applied(self):
+        return self.filterset.applied()
 
 
 def build_matrix(request):
@@ -34,7 +43,13 @@ def build_matrix(request):
     rows = []
     for partnership in filterset.qs:
         marked = {approach.theme_id for approach in partnership.approaches.all()}
-        rows.append(MatrixRow(partnership, [theme.pk in marked for theme in columns]))
+        rows.append(
+            MatrixRow(
+                partnership,
+                [theme.pk in marked for theme in columns],
+                [theme for theme in columns if theme.pk in marked],
+            )
+        )
     totals = [sum(row.marks[index] for row in rows) for index in range(len(columns))]
     return Matrix(filterset, columns, rows, totals)
 
@@ -74,10 +89,22 @@ def partnership_coverage_chart(matrix):
     )
 
 
+# The ways the matrix page lays out the same rows: the deck's table, or one block per partnership (for phones).
+MATRIX_VIEWS = {"table", "partnerships"}
+
+
 def matrix(request):
     matrix = build_matrix(request)
+    view = request.GET.get("view") if request.GET.get("view") in MATRIX_VIEWS else "table"
     # The published examples chart is learning's (the examples_per_theme_chart tag in the template).
-    context = {"matrix": matrix, "coverage_chart": partnership_coverage_chart(matrix)}
+    context = {
+        "matrix": matrix,
+        "overview_url": NCB_OVERVIEW_URL,
+        "view": view,
+        # The empty state's "clear the filters to see all N partnerships" counts the whole programme.
+        "partnership_total": None if matrix.rows else Partnership.objects.count(),
+        "coverage_chart": partnership_coverage_chart(matrix),
+    }
     return render(request, "partnerships/matrix.html", context)
 
 
@@ -108,11 +135,12 @@ def partnership_list(request):
 def partnership_detail(request, slug):
     partnerships = Partnership.objects.prefetch_related(
         "authorities",
-        "arrangements",
+        Prefetch("arrangements", queryset=PublishedArrangement.objects.select_related("authority")),
         Prefetch("approaches", queryset=SiteApproach.objects.select_related("theme").order_by("theme__order")),
     )
     partnership = get_object_or_404(partnerships, slug=slug)
-    return render(request, "partnerships/partnership_detail.html", {"partnership": partnership})
+    context = {"partnership": partnership, "may_edit_notes": is_facilitator(request.user)}
+    return render(request, "partnerships/partnership_detail.html", context)
 
 
 def theme_list(request):
@@ -132,9 +160,32 @@ def theme_list(request):
 def theme_detail(request, slug):
     theme = get_object_or_404(Theme, slug=slug)
     approaches = theme.approaches.select_related("partnership").order_by("partnership__deck_order")
-    return render(request, "partnerships/theme_detail.html", {"theme": theme, "approaches": approaches})
+    context = {"theme": theme, "approaches": approaches, "may_edit_notes": is_facilitator(request.user)}
+    return render(request, "partnerships/theme_detail.html", context)
 
 
 def arrangement_list(request):
-    arrangements = PublishedArrangement.objects.select_related("partnership")
+    arrangements = PublishedArrangement.objects.select_related("partnership", "authority")
     return render(request, "partnerships/arrangement_list.html", {"object_list": arrangements})
+
+
+def edit_portal_note(request, instance, form_class, heading):
+    """A facilitator changes the portal team's own text about a partnership or a theme."""
+    form = form_class(request.POST or None, instance=instance)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        messages.success(request, "The portal note is saved.")
+        return redirect(instance)
+    return render(request, "partnerships/portal_note_form.html", {"form": form, "object": instance, "heading": heading})
+
+
+@facilitator_required
+def partnership_note_edit(request, slug):
+    partnership = get_object_or_404(Partnership, slug=slug)
+    return edit_portal_note(request, partnership, PartnershipNoteForm, f"Portal note about {partnership.name}")
+
+
+@facilitator_required
+def theme_note_edit(request, slug):
+    theme = get_object_or_404(Theme, slug=slug)
+    return edit_portal_note(request, theme, ThemeNoteForm, f"Portal note about {theme.name}")

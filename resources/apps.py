@@ -5,8 +5,8 @@ class ResourcesConfig(AppConfig):
     name = "resources"
     verbose_name = "Resources"
 
-    def load_programme(self, stdout=None):
+    def load_programme(self, stdout=None, update=False):
         """load_programme: the deck's resources."""
         from resources import seed
 
-        seed.load(stdout=stdout)
+        seed.load(stdout=stdout, update=update)

@@ -1,6 +1,7 @@
 from crispy_forms.helper import FormHelper
 from crispy_forms.layout import Submit
 from django import forms
+from django.conf import settings
 from django.core.files.uploadedfile import UploadedFile
 
 from ea_portal.text import unique_slug
@@ -8,13 +9,11 @@ from partnerships.models import Theme
 from resources.models import FAQ, NewsletterIssue, Resource
 from resources.uploads import ALLOWED_DESCRIPTION, detect_file_type, max_upload_bytes, stored_name
 
-# Stored with each sign-up, word for word, as the record of what the person agreed to.
-CONSENT_STATEMENT = (
-    "I agree that the National Children's Bureau (NCB) may email me the Safeguarding Early Adopters newsletter "
-    "about the themes I have chosen. NCB keeps my email address, name and organisation only for this purpose, "
-    "never shares them, and deletes them on request. I can unsubscribe at any time with the link in every "
-    "newsletter."
-)
+
+def consent_statement():
+    """What a subscriber agrees to (settings.NEWSLETTER_CONSENT_TEXT, which NCB must confirm), stored word for
+    word with each sign-up as the record of it."""
+    return settings.NEWSLETTER_CONSENT_TEXT
 
 
 def form_helper(submit_label):
@@ -172,12 +171,12 @@ class SignUpForm(forms.Form):
         help_text="Leave them all unticked to hear about every theme.",
     )
     consent = forms.BooleanField(
-        label=CONSENT_STATEMENT,
         error_messages={"required": "Tick the box to agree to receive the newsletter, or you cannot sign up."},
     )
 
     def __init__(self, *args, **kwargs):
         super().__init__(*args, **kwargs)
+        self.fields["consent"].label = consent_statement()
         self.helper = form_helper("Sign up")
 
 

@@ -71,6 +71,8 @@ class Resource(RendersMarkdown, models.Model):
     file_size = models.PositiveBigIntegerField(null=True, blank=True)
     external_url = models.URLField(max_length=500, blank=True, help_text="Where the resource lives, if not here.")
     published = models.BooleanField(default=False)
+    # Listed in NCB's interim learning deck, which names it but holds no file: pages say so instead of dates.
+    from_deck = models.BooleanField(default=False, editable=False)
     created = models.DateTimeField(auto_now_add=True)
     updated = models.DateTimeField(auto_now=True)
 

@@ -15,7 +15,7 @@ from django_ratelimit.core import is_ratelimited
 
 from ea_portal.text import normalise_email
 from partnerships.roles import facilitator_required, is_facilitator
-from resources.forms import CONSENT_STATEMENT, NewsletterIssueForm, NewsletterSendForm, SignUpForm
+from resources.forms import NewsletterIssueForm, NewsletterSendForm, SignUpForm, consent_statement
 from resources.models import NewsletterIssue, NewsletterSend, SendStatus, Subscriber, SubscriberStatus
 from resources.newsletter import (
     AlreadySent,
@@ -66,7 +66,7 @@ def record_signup(data):
         subscriber.name = data["name"]
         subscriber.organisation = data["organisation"]
         subscriber.status = SubscriberStatus.PENDING
-        subscriber.consent_text = CONSENT_STATEMENT
+        subscriber.consent_text = consent_statement()
         subscriber.consented_at = now
         subscriber.confirmed_at = None
         subscriber.unsubscribed_at = None

@@ -1,8 +1,9 @@
 """Starting content for the resources app from NCB's deck. Creates only what is missing.
 
 The deck's "Tools and Resources from the programme" lists a compliance/quality resource and learning examples
-and FAQs across six learning themes. The deck names them but does not include them, so each catalogue entry
-links to NCB's programme page (the deck's own address for "download new resources") and says so.
+and FAQs across six key learning themes. It names them but holds no file, so each entry carries the deck's own
+words only (no description, no date) and links to NCB's programme page, the address the deck gives for
+downloading the programme's resources. Pages show them as listed in the deck, with the files on NCB's website.
 """
 
 from django.db import transaction
@@ -15,64 +16,45 @@ NCB_PROGRAMME_PAGE = (
     "safeguarding-early-adopters"
 )
 
-COMPLIANCE_DESCRIPTION = (
-    "Tools from the Safeguarding Early Adopters programme for checking the compliance and quality of new "
-    "multi-agency safeguarding arrangements.\n\n"
-    "The programme's interim learning lists this resource; it is not yet published on this portal. Follow the "
-    "link to NCB's programme page, where NCB publishes the programme's resources."
-)
+THEMED_TITLE = "Learning examples and FAQs across the key learning themes: {label}"
 
-THEMED_DESCRIPTION = (
-    "Learning examples and frequently asked questions from the Early Adopter partnerships on "
-    "{topic}.\n\n"
-    "The programme's interim learning lists this set; it is not yet published on this portal. Follow the link "
-    "to NCB's programme page, where NCB publishes the programme's resources, and see this theme's page for the "
-    "FAQs answered here."
-)
-
-# (slug, the deck's theme name as in Theme.resource_label, the topic in running text)
-THEMED_SETS = [
-    ("learning-examples-and-faqs-independent-scrutiny", "Independent Scrutiny", "independent scrutiny"),
-    ("learning-examples-and-faqs-learning-reviews", "Learning reviews", "learning reviews"),
-    ("learning-examples-and-faqs-child-death-reviews", "Child Death Reviews", "child death reviews"),
-    ("learning-examples-and-faqs-funding-approaches", "Funding approaches", "funding approaches"),
-    ("learning-examples-and-faqs-role-of-wider-partners", "The role of wider partners", "the role of wider partners"),
-    (
-        "learning-examples-and-faqs-voice-of-children-and-young-people",
-        "The voice of children and young people",
-        "the voice of children and young people",
-    ),
+# (slug, title, kind, the deck's theme name as in Theme.resource_label, if any)
+ENTRIES = [
+    ("compliance-and-quality", "Compliance/Quality", ResourceKind.TOOL, ""),
+    *[
+        (slug, THEMED_TITLE.format(label=label), ResourceKind.FAQ_SET, label)
+        for slug, label in [
+            ("learning-examples-and-faqs-independent-scrutiny", "Independent Scrutiny"),
+            ("learning-examples-and-faqs-learning-reviews", "Learning reviews"),
+            ("learning-examples-and-faqs-child-death-reviews", "Child Death Reviews"),
+            ("learning-examples-and-faqs-funding-approaches", "Funding approaches"),
+            ("learning-examples-and-faqs-role-of-wider-partners", "The role of wider partners"),
+            ("learning-examples-and-faqs-voice-of-children-and-young-people", "The voice of children and young people"),
+        ]
+    ],
 ]
 
 
 @transaction.atomic
-def load(stdout=None):
-    created = []
-    if not Resource.objects.filter(slug="compliance-and-quality").exists():
-        Resource.objects.create(
-            slug="compliance-and-quality",
-            title="Compliance and quality",
-            kind=ResourceKind.TOOL,
-            description=COMPLIANCE_DESCRIPTION,
-            external_url=NCB_PROGRAMME_PAGE,
-            published=True,
-        )
-        created.append("compliance-and-quality")
+def load(stdout=None, update=False):
+    """Create the deck's entries where missing; with `update`, also give the existing ones the deck's words
+    back (earlier loads invented a description for each)."""
+    created, updated = [], []
     themes = {theme.resource_label: theme for theme in Theme.objects.exclude(resource_label="")}
-    for slug, label, topic in THEMED_SETS:
-        if Resource.objects.filter(slug=slug).exists():
+    for slug, title, kind, label in ENTRIES:
+        resource = Resource.objects.filter(slug=slug).first()
+        if resource is not None:
+            if update and (resource.title, resource.description, resource.from_deck) != (title, "", True):
+                resource.title, resource.description, resource.from_deck = title, "", True
+                resource.save(update_fields=["title", "description", "from_deck", "updated"])
+                updated.append(slug)
             continue
         resource = Resource.objects.create(
-            slug=slug,
-            title=f"Learning examples and FAQs: {topic}",
-            kind=ResourceKind.FAQ_SET,
-            description=THEMED_DESCRIPTION.format(topic=topic),
-            external_url=NCB_PROGRAMME_PAGE,
-            published=True,
+            slug=slug, title=title, kind=kind, external_url=NCB_PROGRAMME_PAGE, published=True, from_deck=True
         )
         if label in themes:
             resource.themes.add(themes[label])
         created.append(slug)
-    if stdout is not None and created:
-        stdout.write(f"Resources: added {len(created)} catalogue entries from the deck.")
-    return {"resources": len(created)}
+    if stdout is not None and (created or updated):
+        stdout.write(f"Resources: added {len(created)} and updated {len(updated)} catalogue entries from the deck.")
+    return {"resources": len(created), "resources updated": len(updated)}

@@ -18,7 +18,7 @@ from django.utils import timezone
 from learning import seed
 from learning.models import CuratedItem, State
 from partnerships.models import Theme
-from resources.forms import CONSENT_STATEMENT
+from resources.forms import consent_statement
 from resources.models import FAQ, FAQStatus, NewsletterIssue, Resource, Subscriber, SubscriberStatus
 from resources.newsletter import unsubscribe_token
 from tests.browser import TEXT_CONTRAST_SCRIPT, element_kind, tab_through
@@ -125,7 +125,7 @@ def site(programme, partnership_a, lead_a, facilitator, settings, tmp_path):
     )
     issue.themes.add(scrutiny)
     subscriber = Subscriber.objects.create(
-        email="reader@example.org", status=SubscriberStatus.CONFIRMED, consent_text=CONSENT_STATEMENT,
+        email="reader@example.org", status=SubscriberStatus.CONFIRMED, consent_text=consent_statement(),
         consented_at=timezone.now(),
     )  # fmt: skip
     places = {

@@ -8,7 +8,7 @@ from django.core.management import call_command
 from django.utils import timezone
 from playwright.sync_api import expect
 
-from resources.forms import CONSENT_STATEMENT
+from resources.forms import consent_statement
 from resources.models import NewsletterIssue, Subscriber, SubscriberStatus
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -20,7 +20,7 @@ def test_facilitator_sends_an_issue_and_watches_it_go(page, login_in_browser, fa
         Subscriber.objects.create(
             email=f"reader{number}@example.org",
             status=SubscriberStatus.CONFIRMED,
-            consent_text=CONSENT_STATEMENT,
+            consent_text=consent_statement(),
             consented_at=timezone.now(),
         )
     issue = NewsletterIssue.objects.create(

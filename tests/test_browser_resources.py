@@ -4,13 +4,13 @@ page of the resources, FAQs and newsletter feature."""
 import re
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.cache import cache
 from django.core.files.base import ContentFile
 from django.utils import timezone
 
 from partnerships.models import Theme
-from resources.forms import CONSENT_STATEMENT
 from resources.models import FAQ, FAQStatus, NewsletterIssue, Resource, Subscriber, SubscriberStatus
 from resources.newsletter import unsubscribe_token
 from tests.conftest import wait_for_mail
@@ -58,7 +58,7 @@ def test_visitor_signs_up_and_confirms_from_the_email(page, catalogue, live_serv
     page.get_by_role("textbox", name="Email address").fill("Visitor@Example.org")
     page.get_by_label("Name (optional)").fill("Vic")
     page.get_by_label("Independent scrutiny").check()
-    page.get_by_label(CONSENT_STATEMENT).check()
+    page.get_by_label(settings.NEWSLETTER_CONSENT_TEXT).check()
     page.get_by_role("button", name="Sign up").click()
     page.get_by_role("heading", level=1, name="Check your email").wait_for()
 
@@ -122,7 +122,7 @@ def test_no_axe_violations_on_forms_with_errors(page, catalogue, axe):
 
 def test_no_axe_violations_on_unsubscribe_pages(page, catalogue, axe):
     subscriber = Subscriber.objects.create(
-        email="reader@example.org", status=SubscriberStatus.CONFIRMED, consent_text=CONSENT_STATEMENT,
+        email="reader@example.org", status=SubscriberStatus.CONFIRMED, consent_text=settings.NEWSLETTER_CONSENT_TEXT,
         consented_at=timezone.now(),
     )  # fmt: skip
     page.goto(f"/newsletter/unsubscribe/{unsubscribe_token(subscriber)}/")

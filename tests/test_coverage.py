@@ -17,7 +17,8 @@ from tests.html import parse_tables, visible_text
 MATRIX_URL = reverse("partnerships:matrix")
 THEMES_URL = reverse("partnerships:theme_list")
 COVERAGE_URL = reverse("dashboard:coverage")
-STAGE_LABELS = ["Idea", "Being tested", "Evaluated locally", "Independently evaluated"]
+# The deck's own examples have no stage: counted as "Stage not recorded".
+STAGE_LABELS = ["Idea", "Being tested", "Evaluated locally", "Independently evaluated", "Stage not recorded"]
 EXAMPLES_TITLE = "Published learning examples on each theme, by stage of development"
 
 
@@ -59,7 +60,7 @@ def expected_stage_counts(specs):
         if spec.get("state", State.PUBLISHED) == State.PUBLISHED
         for slug in spec["themes"]
     )
-    return {theme.slug: [counts[(theme.slug, stage)] for stage in Stage] for theme in Theme.objects.all()}
+    return {theme.slug: [counts[(theme.slug, stage)] for stage in [*Stage, ""]] for theme in Theme.objects.all()}
 
 
 def assert_stage_chart(html, themes, label, expected, chart_id="examples-per-theme"):
@@ -83,7 +84,7 @@ def test_matrix_charts_published_examples_per_approach_by_stage(client, examples
     themes = list(Theme.objects.in_matrix())
     assert_stage_chart(html, themes, lambda theme: theme.column_label, expected_stage_counts(examples))
     # The figures as the test wrote them, not only as the view computed them.
-    assert expected_stage_counts(examples)["independent-scrutiny"] == [0, 1, 0, 2]
+    assert expected_stage_counts(examples)["independent-scrutiny"] == [0, 1, 0, 2, 0]
     assert f'href="{COVERAGE_URL}"' in html
 
 
@@ -120,6 +121,8 @@ def test_theme_page_charts_its_examples_by_stage(client, examples):
     title = "Published learning examples on Independent scrutiny, by stage of development"
     assert svg_title(svg) == title
     expected = dict(zip(STAGE_LABELS, expected_stage_counts(examples)["independent-scrutiny"], strict=True))
+    # "Stage not recorded" is a bar only when some example has no stage.
+    del expected["Stage not recorded"]
     assert {label: total for label, _, total in bar_chart_numbers(svg, stacked=False)} == expected
     headings, rows = chart_table(html, title)
     assert headings == ["Stage of development", "Examples"]
@@ -132,10 +135,18 @@ def test_each_bar_links_to_the_list_of_the_examples_it_counts(client, examples):
     _, rows = chart_table(html, "Published learning examples on Independent scrutiny, by stage of development")
     links = re.findall(r'<th scope="row"><a href="([^"]+)">([^<]+)</a></th>', html)
     stage_links = {label: url.replace("&amp;", "&") for url, label in links if label in STAGE_LABELS}
-    assert set(stage_links) == set(STAGE_LABELS)
+    assert set(stage_links) == set(STAGE_LABELS) - {"Stage not recorded"}
     for label, (count,) in rows.items():
         listed = visible_text(client.get(stage_links[label]).content)
         assert f"{count} learning example{'s' if count != 1 else ''} match" in listed
+
+
+@pytest.mark.django_db
+def test_examples_without_a_stage_are_charted_as_stage_not_recorded(client, examples):
+    LearningExample.objects.filter(themes__slug="structural-arrangements").update(stage="")
+    html = client.get(reverse("partnerships:theme_detail", args=["structural-arrangements"])).content.decode()
+    _, rows = chart_table(html, "Published learning examples on Structural arrangements, by stage of development")
+    assert rows["Stage not recorded"] == [1] and rows["Being tested"] == [0]
 
 
 @pytest.mark.django_db

@@ -6,6 +6,7 @@ import re
 from unittest import mock
 
 import pytest
+from django.conf import settings
 from django.contrib.auth import get_user_model
 from django.core import mail, signing
 from django.core.cache import cache
@@ -15,7 +16,6 @@ from django.utils import timezone
 
 from ea_portal.spreadsheets import neutralise
 from partnerships.models import Theme
-from resources.forms import CONSENT_STATEMENT
 from resources.models import NewsletterDelivery, NewsletterIssue, Subscriber, SubscriberStatus
 from resources.newsletter import confirmation_token, list_unsubscribe_headers, unsubscribe_token
 
@@ -46,7 +46,7 @@ def make_subscriber(email, status=SubscriberStatus.CONFIRMED, themes=()):
     subscriber = Subscriber.objects.create(
         email=email,
         status=status,
-        consent_text=CONSENT_STATEMENT,
+        consent_text=settings.NEWSLETTER_CONSENT_TEXT,
         consented_at=timezone.now(),
         confirmed_at=timezone.now() if status == SubscriberStatus.CONFIRMED else None,
     )
@@ -64,7 +64,7 @@ def test_double_opt_in(client, programme):
     subscriber = Subscriber.objects.get()
     assert subscriber.email == "person@example.org"
     assert subscriber.status == SubscriberStatus.PENDING
-    assert subscriber.consent_text == CONSENT_STATEMENT and subscriber.consented_at
+    assert subscriber.consent_text == settings.NEWSLETTER_CONSENT_TEXT and subscriber.consented_at
     assert list(subscriber.themes.all()) == [scrutiny]
     (email,) = mail.outbox
     assert email.to == ["person@example.org"]

@@ -5,13 +5,13 @@ import smtplib
 from collections import Counter
 
 import pytest
+from django.conf import settings
 from django.core import mail
 from django.core.mail.backends.locmem import EmailBackend
 from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from partnerships.models import Theme
-from resources.forms import CONSENT_STATEMENT
 from resources.models import (
     DeliveryStatus,
     NewsletterDelivery,
@@ -45,7 +45,7 @@ def failing_mail_server(settings):
 
 def make_subscriber(email, status=SubscriberStatus.CONFIRMED, themes=()):
     subscriber = Subscriber.objects.create(
-        email=email, status=status, consent_text=CONSENT_STATEMENT, consented_at=timezone.now()
+        email=email, status=status, consent_text=settings.NEWSLETTER_CONSENT_TEXT, consented_at=timezone.now()
     )
     subscriber.themes.set(themes)
     return subscriber

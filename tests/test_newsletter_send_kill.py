@@ -20,7 +20,7 @@ import pytest
 from django.db import connection
 from django.utils import timezone
 
-from resources.forms import CONSENT_STATEMENT
+from resources.forms import consent_statement
 from resources.models import NewsletterIssue, Subscriber, SubscriberStatus
 
 BASE_DIR = Path(__file__).resolve().parent.parent
@@ -69,7 +69,7 @@ def test_a_send_killed_at_a_random_moment_and_rerun_has_at_most_one_in_doubt(tmp
         subscriber = Subscriber.objects.create(
             email=f"reader{number}@example.org",
             status=SubscriberStatus.CONFIRMED,
-            consent_text=CONSENT_STATEMENT,
+            consent_text=consent_statement(),
             consented_at=timezone.now(),
         )
         expected.add(subscriber.email)

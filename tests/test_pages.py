@@ -50,7 +50,8 @@ def test_partnership_detail_shows_authorities_themes_and_arrangements(client, pr
     assert "Devon, Plymouth, Torbay" in text and "South West" in text
     assert "Devon, Plymouth, Torbay" in text
     assert "Learning reviews" in text and "Practice challenges" in text
-    assert "Stage: Planning" in text
+    # The deck gives no stage, so none is shown.
+    assert "Stage:" not in text
     assert "our response to Working Together 2018" in text
     assert "Contextual safeguarding" not in text
 
@@ -61,7 +62,7 @@ def test_partnership_list_shows_region_and_theme_counts(client, programme):
     rows = {row[0]["text"]: [cell["text"] for cell in row[1:]] for row in table["tbody"]}
     assert len(rows) == 17
     assert rows["Bexley, Greenwich, Lewisham"] == ["London", "Bexley, Greenwich, Lewisham", "5"]
-    assert rows["North West London Partnership"] == ["London", "Not listed", "1"]
+    assert rows["North West London Partnership"] == ["London", "Not listed in NCB's deck", "1"]
 
 
 @pytest.mark.django_db
@@ -83,7 +84,9 @@ def test_theme_list_counts_partnerships(client, programme):
 def test_arrangements_page_links_the_three_documents(client, programme):
     html = client.get(reverse("partnerships:arrangement_list")).content.decode()
     (table,) = parse_tables(html)
-    assert [row[0]["text"] for row in table["tbody"]] == [
+    # Named as the deck names them: Bexley's document, not the three-authority partnership's.
+    assert [row[0]["text"] for row in table["tbody"]] == ["Bexley", "Devon", "North Lincolnshire"]
+    assert [row[1]["text"].split("The document")[0].strip() for row in table["tbody"]] == [
         "Bexley, Greenwich, Lewisham",
         "Devon, Plymouth, Torbay",
         "North Lincolnshire",

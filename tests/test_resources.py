@@ -310,7 +310,7 @@ def test_seed_loads_the_decks_catalogue_once(programme):
     assert Resource.objects.count() == 7
     assert Resource.objects.published().count() == 7
     compliance = Resource.objects.get(slug="compliance-and-quality")
-    assert compliance.title == "Compliance and quality"
+    assert compliance.title == "Compliance/Quality" and compliance.description == "" and compliance.from_deck
     by_theme = {
         resource.themes.get().slug
         for resource in Resource.objects.filter(kind=ResourceKind.FAQ_SET).prefetch_related("themes")
@@ -323,7 +323,8 @@ def test_seed_loads_the_decks_catalogue_once(programme):
         "role-of-wider-partners",
         "voice-of-children-young-people-and-families",
     }
-    assert all("not yet published on this portal" in r.description for r in Resource.objects.all())
+    # The deck names them and holds no file: no invented description, marked as the deck's, linking to NCB.
+    assert all(r.description == "" and r.from_deck and r.is_external for r in Resource.objects.all())
 
 
 def test_seed_keeps_what_facilitators_changed(programme):

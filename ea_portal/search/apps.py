@@ -18,7 +18,7 @@ class SearchConfig(AppConfig):
         hooks.text_matches.provide(matching_object_ids)
         hooks.related_examples.provide(related_examples)
 
-    def load_programme(self, stdout=None):
+    def load_programme(self, stdout=None, update=False):
         """load_programme's last step: after the programme data, make sure the index holds all of it."""
         from ea_portal.search.indexing import rebuild
 

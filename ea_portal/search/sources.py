@@ -80,7 +80,8 @@ class ExampleSource(Source):
             body=join(*sections, example.source_name),
             partnership_id=example.partnership_id,
             stage=example.stage,
-            date=example.published_at or example.created,
+            # The deck's examples have no date of their own (they were loaded, not published on a day).
+            date=None if example.from_deck else example.published_at or example.created,
         )
 
 
@@ -102,7 +103,7 @@ class ResourceSource(Source):
             body=join(resource.get_kind_display(), resource.partnership.name if resource.partnership_id else ""),
             partnership_id=resource.partnership_id,
             resource_kind=resource.kind,
-            date=resource.updated,
+            date=None if resource.from_deck else resource.updated,
         )
 
 
