@@ -20,7 +20,7 @@ def date_published_examples(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0001_initial'),
+        ("learning", "0001_initial"),
         ('partnerships', '0001_initial'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]

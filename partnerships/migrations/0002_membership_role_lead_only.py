@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0001_initial'),
+        ("partnerships", "0001_initial"),
     ]
 
     operations = [

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('partnerships', '0001_initial'),
-        ('resources', '0001_initial'),
+        ("resources", "0001_initial"),
     ]
 
     # The ResourceDownload rows are now the one count of downloads; the counter column they duplicated goes.

@@ -44,7 +44,7 @@ def clear_invented_values(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0001_initial'),
+        ("learning", "0002_published_example_has_published_at"),
     ]
 
     operations = [

@@ -11,7 +11,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("resources", "0002_markdown_limits_and_stored_html"),
+        ("resources", "0005_markdown_limits_and_stored_html"),
     ]
 
     # Backwards, the HTML columns are dropped by the previous migration: nothing to undo here.

@@ -30,7 +30,7 @@ def name_deck_authorities(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0002_stage_empty_unless_recorded'),
+        ("partnerships", "0003_stage_empty_unless_recorded"),
     ]
 
     operations = [

@@ -9,7 +9,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('learning', '0001_initial'),
+        ("learning", "0003_deck_examples_without_invented_fields"),
     ]
 
     operations = [
@@ -66,7 +66,7 @@ class Migration(migrations.Migration):
         migrations.AlterField(
             model_name='learningexample',
             name='contact_name',
-            field=models.CharField(max_length=120, validators=[ea_portal.validators.validate_single_line], verbose_name='contact name'),
+            field=models.CharField(blank=True, max_length=120, validators=[ea_portal.validators.validate_single_line], verbose_name='contact name'),
         ),
         migrations.AlterField(
             model_name='learningexample',

@@ -12,7 +12,7 @@ def fill(apps, schema_editor):
 
 class Migration(migrations.Migration):
     dependencies = [
-        ("learning", "0002_markdown_limits_and_stored_html"),
+        ("learning", "0004_markdown_limits_and_stored_html"),
     ]
 
     # Backwards, the HTML columns are dropped by the previous migration: nothing to undo here.

@@ -38,7 +38,7 @@ def mark_deck_entries(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0001_initial'),
+        ("resources", "0002_downloads_counted_by_rows_faq_theme_protected"),
     ]
 
     operations = [

@@ -14,7 +14,7 @@ def clear_defaulted_stages(apps, schema_editor):
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0001_initial'),
+        ("partnerships", "0002_membership_role_lead_only"),
     ]
 
     operations = [

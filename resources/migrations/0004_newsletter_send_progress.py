@@ -8,7 +8,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('resources', '0001_initial'),
+        ("resources", "0003_resource_from_deck"),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 

@@ -7,7 +7,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('partnerships', '0001_initial'),
+        ("partnerships", "0004_arrangement_authority_named_by_deck"),
     ]
 
     operations = [
