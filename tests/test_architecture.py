@@ -13,12 +13,16 @@ PACKAGES = ["ea_portal", "partnerships", "learning", "resources"]
 # ea_portal's shared helpers: they import no app, not even the project around them.
 LIBRARY = {
     "ea_portal.charts",
+    "ea_portal.client_address",
     "ea_portal.feeds",
     "ea_portal.hooks",
     "ea_portal.links",
+    "ea_portal.mail",
+    "ea_portal.mail_tasks",
     "ea_portal.markdown",
     "ea_portal.spreadsheets",
     "ea_portal.text",
+    "ea_portal.validators",
 }
 # Lowest first. A unit may import itself and anything in a lower layer; nothing beside or above it.
 LAYERS = [{"library"}, {"partnerships"}, {"learning", "resources"}, {"search", "dashboard"}, {"project"}]

@@ -8,7 +8,7 @@ from ea_portal.unavailable import server_error
 
 pytestmark = pytest.mark.django_db
 
-PAGES = ["/", "/resources/", "/learning/", "/search/?q=review", "/accounts/login/"]
+PAGES = ["/", "/resources/", "/learning/", "/search/?q=review", "/matrix/"]
 
 
 def refuse(execute, sql, params, many, context):

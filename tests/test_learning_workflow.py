@@ -278,6 +278,8 @@ def test_a_save_in_the_admin_is_a_new_version(client_for, admin_user, partnershi
     data = {
         **example_form_data(example, title="Corrected in the admin"),
         "slug": example.slug,
+        # The version the change form was opened at (the admin's optimistic lock, learning/admin.py).
+        "opened_version": example.version,
         "transitions-TOTAL_FORMS": "0",
         "transitions-INITIAL_FORMS": "0",
     }

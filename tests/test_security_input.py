@@ -153,5 +153,7 @@ def test_other_cells_are_unchanged(value):
 @pytest.mark.django_db
 def test_the_matrix_csv_neutralises_a_full_width_formula_in_a_name(client, programme):
     Partnership.objects.filter(slug="north-lincolnshire").update(name='＝HYPERLINK("https://phish.invalid")')
-    rows = list(csv.reader(io.StringIO(client.get(reverse("partnerships:matrix_csv")).content.decode())))
+    rows = list(
+        csv.reader(io.StringIO(b"".join(client.get(reverse("partnerships:matrix_csv")).streaming_content).decode()))
+    )
     assert ['\'＝HYPERLINK("https://phish.invalid")'] in [row[:1] for row in rows]

@@ -165,8 +165,8 @@ def test_pages_show_stored_html_and_never_render_markdown(client_for, renderer_c
 def test_saving_only_some_fields_renders_only_theirs(partnership_a, renderer_calls):
     example = make_example(partnership_a, State.SUBMITTED, summary="*One*")
     renderer_calls.clear()
-    example.state = State.PUBLISHED
-    example.save(update_fields=["state"])
+    example.state, example.published_at = State.PUBLISHED, timezone.now()
+    example.save(update_fields=["state", "published_at"])
     assert renderer_calls == []
     example.summary = "*Two*"
     example.save(update_fields=["summary"])

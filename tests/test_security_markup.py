@@ -230,6 +230,10 @@ def test_hostile_text_adds_no_element_or_attribute_to_any_page(client_for, conte
     published.version += 1
     published.save()
     record_version(published, facilitator, note="Changed")
+    # The portal's own notes on partnerships and themes are shown only when written (issue 12): write them here too.
+    content["partnership"].summary = content["theme"].description = "Different words"
+    content["partnership"].save()
+    content["theme"].save()
     pages = pages_showing(content, lead_a, facilitator)
     benign = fetch(client_for, pages)
 
