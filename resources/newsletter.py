@@ -410,8 +410,9 @@ def send_newsletter_batch(context: TaskContext, send_id: int):
             last_error=f"{timezone.localtime():%d %B %Y %H:%M}: {error}", updated=timezone.now()
         )
         raise
-    send.refresh_from_db()
     with transaction.atomic():
+        NewsletterSend.objects.filter(pk=send.pk).update(last_error="")  # the mail server answered again
+        send.refresh_from_db()
         if more:
             queue_batch(send)
         else:

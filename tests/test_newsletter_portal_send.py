@@ -227,7 +227,9 @@ def test_an_unreachable_mail_server_is_shown_and_the_send_retried(
         failing.limit = None
     expected = Counter(subscriber.email for subscriber in audience["matching"])
     assert Counter(email.to[0] for email in mail.outbox) == expected
-    assert client.get(progress_url(issue)).json()["done"]
+    progress = client.get(progress_url(issue)).json()
+    assert progress["done"] and "Last problem" not in progress["summary"]
+    assert NewsletterSend.objects.get().last_error == ""
 
 
 @pytest.mark.django_db(transaction=True)
