@@ -6,7 +6,7 @@ from learning import seed as learning_seed
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
 
-DEVONS_EXAMPLE = "Devon's scrutiny processes: peer review, bought-in expertise and practice evaluation"
+DEVONS_EXAMPLE = "Devon: processes in conducting its scrutiny work"
 
 
 @pytest.fixture
