@@ -57,7 +57,7 @@ BAD_QUERIES = [
     "-review",
     "()",
     "<script>alert(1)</script>",
-    "%00 nul",
+    "%00 \x00 nul",
     "_%_",
     "Ünïcödé ✓ 漢字",
 ]
@@ -120,11 +120,6 @@ def test_bad_queries_give_a_page_never_an_error(client, deck, query):
     response = search(client, query)
     assert response.status_code == 200
     assert "<h1>Search</h1>" in response.content.decode()
-
-
-def test_a_nul_character_in_the_words_is_refused_with_a_400(client, deck):
-    # A NUL byte cannot be stored or searched by PostgreSQL; the NUL middleware (ea_portal.middleware) answers 400.
-    assert search(client, "\x00 nul").status_code == 400
 
 
 @pytest.mark.parametrize("query", ["the", "the and of", ":*", "&", "!"])
