@@ -1,6 +1,6 @@
 """Does a page's answer time tell whether an address has an account or a subscription? Time password reset and
-newsletter sign-up for known and unknown addresses, up to the moment the response is ready to go (mail leaves
-after that, see ea_portal/mail.py), with a mail server that takes --mail-ms to accept each message.
+newsletter sign-up for known and unknown addresses, up to the moment the response is ready to go (mail is a
+task the worker sends, see ea_portal/mail.py), with a mail server that takes --mail-ms to accept each message.
 
 Run against a scratch database (it adds a user and subscribers):
 

@@ -6,9 +6,3 @@ class EaPortalConfig(AppConfig):
     # from before search became its own app (ea_portal.search). It has no models of its own.
     name = "ea_portal"
     verbose_name = "EA Portal"
-
-    def ready(self):
-        # Mail sent during a request waits for the response to be closed (see ea_portal.mail).
-        from ea_portal import mail
-
-        mail.connect()

@@ -17,7 +17,7 @@ urlpatterns = [
     path("", include("learning.urls")),
     path("", include("resources.urls")),
     path("", include("ea_portal.dashboard.urls")),
-    # Before Django's own: the portal's reset page builds its links on PORTAL_BASE_URL and mails after the response.
+    # Before Django's own: the portal's reset page queues its mail for the worker, with links on PORTAL_BASE_URL.
     path("accounts/password_reset/", accounts.password_reset, name="password_reset"),
     path("accounts/", include("django.contrib.auth.urls")),
     path("admin/", admin.site.urls),

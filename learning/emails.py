@@ -4,7 +4,7 @@ from django.contrib.auth import get_user_model
 from django.template.loader import render_to_string
 
 from ea_portal.links import absolute_url
-from ea_portal.mail import send_after_commit
+from ea_portal.mail import queue_email
 from partnerships.models import MembershipRole
 from partnerships.roles import FACILITATORS_GROUP
 
@@ -43,4 +43,4 @@ def send_transition_email(transition, recipients):
     }
     subject = render_to_string("learning/email/transition_subject.txt", context)
     body = render_to_string("learning/email/transition_body.txt", context)
-    send_after_commit(subject, body, recipients)
+    queue_email(subject, body, recipients)

@@ -6,7 +6,7 @@ lead of the partnership instead of getting a second account; if they never chose
 invitation, since the first may have expired or been lost.
 
 This module also holds the portal's side of logging in: the password-reset emails (links on the portal's
-public address, sent after the response) and the page shown when django-axes locks a log-in out.
+public address, queued for the task worker) and the page shown when django-axes locks a log-in out.
 """
 
 from urllib.parse import urlsplit
@@ -23,13 +23,14 @@ from django.contrib.auth.tokens import default_token_generator
 from django.core.paginator import Paginator
 from django.db import IntegrityError, transaction
 from django.shortcuts import redirect, render
+from django.tasks import task
 from django.template.loader import render_to_string
 from django.urls import reverse
 from django.utils.encoding import force_bytes
 from django.utils.http import urlsafe_base64_encode
 
 from ea_portal.links import absolute_url
-from ea_portal.mail import send_after_commit
+from ea_portal.mail import queue_email
 from ea_portal.text import normalise_email
 from partnerships.models import Membership, MembershipRole, Partnership
 from partnerships.roles import facilitator_required
@@ -91,7 +92,7 @@ def send_invitation(user, partnership):
         "set_password_url": set_password_url(user),
         "login_url": absolute_url(reverse("login")),
     }
-    send_after_commit(
+    queue_email(
         f"Your EA Portal account for {partnership}",
         render_to_string("registration/lead_invitation_email.txt", context),
         [user.email],
@@ -170,20 +171,30 @@ def add_lead(data):
     return user, created, invited
 
 
+@task()
+def send_password_reset(email: str) -> None:
+    """On the worker: Django's reset email to each active account with this address, none for an unknown one."""
+    form = PortalPasswordResetForm({"email": email})
+    if form.is_valid():
+        form.send_reset_emails()
+
+
 class PortalPasswordResetForm(PasswordResetForm):
-    """Django's reset form, with its links on the portal's public address and its email sent after the response
-    (so the page takes as long for an unknown address as for a known one)."""
+    """Django's reset form. The page only queues `send_password_reset`, whatever the address, so it answers in the
+    same time whether or not the address belongs to an account; the worker looks the address up and sends."""
 
     def save(self, **kwargs):
+        send_password_reset.enqueue(self.cleaned_data["email"])
+
+    def send_reset_emails(self):
         # Django would otherwise ask django.contrib.sites or the request's Host header for a domain.
-        kwargs["domain_override"] = urlsplit(settings.PORTAL_BASE_URL).netloc
-        super().save(**kwargs)
+        super().save(domain_override=urlsplit(settings.PORTAL_BASE_URL).netloc)
 
     def send_mail(self, subject_template_name, email_template_name, context, from_email, to_email, **kwargs):
         context["reset_url"] = absolute_url(
             reverse("password_reset_confirm", kwargs={"uidb64": context["uid"], "token": context["token"]})
         )
-        send_after_commit(
+        queue_email(
             render_to_string(subject_template_name, context),
             render_to_string(email_template_name, context),
             [to_email],

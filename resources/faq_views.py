@@ -11,7 +11,7 @@ from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
 from ea_portal.links import absolute_url
-from ea_portal.mail import send_after_commit
+from ea_portal.mail import queue_email
 from partnerships.roles import facilitator_required
 from resources.forms import AskQuestionForm, FAQForm
 from resources.models import FAQ, FAQStatus
@@ -70,7 +70,7 @@ def tell_asker(faq):
             "resources/email/question_answered.txt",
             {"faq": faq, "answer_url": absolute_url(faq.get_absolute_url())},
         )
-        send_after_commit("Your question has been answered", body, [faq.asker_email])
+        queue_email("Your question has been answered", body, [faq.asker_email])
     faq.asker_email = ""
 
 

@@ -29,7 +29,7 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ea_portal.links import absolute_url
-from ea_portal.mail import send_after_commit
+from ea_portal.mail import queue_email
 from ea_portal.markdown import ALLOWED_ATTRIBUTES, ALLOWED_TAGS, URL_SCHEMES
 from resources.models import (
     DeliveryStatus,
@@ -94,7 +94,7 @@ def send_confirmation_email(subscriber):
     else:
         subject = "Confirm your sign-up to the Safeguarding Early Adopters newsletter"
         body = render_to_string("resources/email/confirm_subscription.txt", context)
-    send_after_commit(subject, body, [subscriber.email])
+    queue_email(subject, body, [subscriber.email])
 
 
 # Sending an issue -------------------------------------------------------------------------------------------

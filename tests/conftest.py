@@ -165,8 +165,8 @@ def log_in_with_cookie(page, live_server):
 
 
 def wait_for_mail(page, count=1):
-    """Mail leaves once the response that caused it has been sent (ea_portal.mail), which may be just after the
-    browser shows the next page: wait for it briefly rather than read the outbox too early."""
+    """Mail leaves once the request that queued it has committed (tests/task_backends.py), which may be just after
+    the browser shows the next page: wait for it briefly rather than read the outbox too early."""
     from django.core import mail
 
     for _ in range(50):
@@ -203,6 +203,15 @@ def axe():
 def artifacts_dir():
     ARTIFACTS.mkdir(exist_ok=True)
     return ARTIFACTS
+
+
+@pytest.fixture(autouse=True)
+def tasks_run_when_their_transaction_commits(request, settings):
+    """Tasks (emails above all) run in the test process once the transaction that queued them commits, so a test
+    can read mail.outbox after the action (tests/task_backends.py). Tests marked `task_worker` keep the real
+    database backend and run the worker themselves."""
+    if request.node.get_closest_marker("task_worker") is None:
+        settings.TASKS = {"default": {"BACKEND": "tests.task_backends.ImmediateOnCommitBackend"}}
 
 
 @pytest.fixture(autouse=True)

@@ -11,7 +11,7 @@ from playwright.sync_api import expect
 from resources.forms import consent_statement
 from resources.models import NewsletterIssue, Subscriber, SubscriberStatus
 
-pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
+pytestmark = [pytest.mark.browser, pytest.mark.task_worker, pytest.mark.django_db(transaction=True)]
 
 
 def test_facilitator_sends_an_issue_and_watches_it_go(page, login_in_browser, facilitator, axe, settings, mailoutbox):

@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from resources.models import DeliveryStatus, NewsletterDelivery, NewsletterSend, SendStatus
 from tests import test_newsletter_send
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.task_worker, pytest.mark.django_db]
 make_issue = test_newsletter_send.make_issue
 audience = test_newsletter_send.audience  # the same subscribers as send_newsletter's tests
 

@@ -22,7 +22,7 @@ from resources.models import (
     SubscriberStatus,
 )
 
-pytestmark = pytest.mark.django_db
+pytestmark = [pytest.mark.task_worker, pytest.mark.django_db]
 
 
 class MailServerDiesAfter(EmailBackend):

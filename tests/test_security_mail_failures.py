@@ -1,8 +1,8 @@
-"""Emails go after the transaction commits and after the response; a mail failure never breaks the user's action.
+"""Emails are tasks queued with the transaction and sent by the worker; a mail failure never breaks the user's action.
 
-All senders use ea_portal.mail.send_after_commit. A page that sends mail therefore answers as fast as one that
-does not (password reset and newsletter sign-up for an unknown address), and a down mail server, or a subject
-that cannot be sent, is logged while what the user did stands.
+All senders use ea_portal.mail.queue_email. A page that sends mail therefore only stores a task (password reset
+and newsletter sign-up answer alike for known and unknown addresses), and a down mail server, or a subject that
+cannot be sent, fails the task, which is logged, while what the user did stands.
 """
 
 import logging
@@ -11,40 +11,22 @@ import smtplib
 import pytest
 from django.core import mail
 from django.core.mail.backends.base import BaseEmailBackend
+from django.core.management import call_command
 from django.db import transaction
 from django.urls import reverse
+from django_tasks_db.models import DBTaskResult
 
-from ea_portal.mail import send_after_commit
+from ea_portal.mail import queue_email
 from learning.models import State
 from partnerships.models import Theme
 from resources.models import FAQ, FAQStatus, Subscriber
 from tests.conftest import make_user
 from tests.learning_data import make_example
 
-EVENTS = []
-
 
 class FailingBackend(BaseEmailBackend):
     def send_messages(self, messages):
         raise smtplib.SMTPServerDisconnected("Connection unexpectedly closed")
-
-
-class RecordingBackend(BaseEmailBackend):
-    def send_messages(self, messages):
-        EVENTS.extend(("mail", message.to[0]) for message in messages)
-        return len(messages)
-
-
-class RecordResponse:
-    """Outermost middleware: notes when the view's response is ready to go to the client."""
-
-    def __init__(self, get_response):
-        self.get_response = get_response
-
-    def __call__(self, request):
-        response = self.get_response(request)
-        EVENTS.append(("response", request.path))
-        return response
 
 
 @pytest.fixture
@@ -54,7 +36,7 @@ def mail_server_down(settings):
 
 @pytest.fixture
 def failures(caplog):
-    caplog.set_level(logging.ERROR, logger="ea_portal.mail")
+    caplog.set_level(logging.ERROR, logger="django.tasks")
     return caplog
 
 
@@ -68,7 +50,7 @@ def test_submitting_stands_when_the_mail_server_is_down(
     assert response.status_code == 302
     example.refresh_from_db()
     assert example.state == State.SUBMITTED
-    assert "Could not send the email" in failures.text and "SMTPServerDisconnected" in failures.text
+    assert "send_email_task state=FAILED" in failures.text and "SMTPServerDisconnected" in failures.text
 
 
 def test_answering_a_question_stands_when_the_mail_server_is_down(
@@ -83,7 +65,7 @@ def test_answering_a_question_stands_when_the_mail_server_is_down(
     assert response.status_code == 302
     question.refresh_from_db()
     assert question.status == FAQStatus.PUBLISHED
-    assert "Could not send the email" in failures.text
+    assert "send_email_task state=FAILED" in failures.text
 
 
 def test_sign_up_and_password_reset_stand_when_the_mail_server_is_down(client, lead_a, mail_server_down, failures):
@@ -91,7 +73,7 @@ def test_sign_up_and_password_reset_stand_when_the_mail_server_is_down(client, l
     assert response.status_code == 302 and Subscriber.objects.filter(email="pat@example.org").exists()
     response = client.post(reverse("password_reset"), {"email": lead_a.email}, follow=True)
     assert response.status_code == 200 and "Check your email" in response.content.decode()
-    assert failures.text.count("Could not send the email") == 2
+    assert failures.text.count("send_email_task state=FAILED") == 2
 
 
 def test_adding_a_lead_stands_when_the_mail_server_is_down(client_for, facilitator, partnership_b, mail_server_down):
@@ -115,47 +97,49 @@ def test_a_title_with_a_line_break_still_gives_a_sendable_subject(client_for, le
 def test_nothing_is_sent_for_a_rolled_back_transaction(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True) as callbacks:
         with pytest.raises(RuntimeError), transaction.atomic():
-            send_after_commit("Subject", "Body", ["someone@example.org"])
+            queue_email("Subject", "Body", ["someone@example.org"])
             raise RuntimeError
-        send_after_commit("Committed", "Body", ["someone@example.org"])
+        queue_email("Committed", "Body", ["someone@example.org"])
     assert len(callbacks) == 1
     assert [email.subject for email in mail.outbox] == ["Committed"]
 
 
-# The critical path: a real commit (a transactional test), so nothing but the response stands between the view
-# and the mail; the mail must still wait until the response has been handed over.
+# The critical path, with the real task backend and real commits: the request only stores a task; the worker sends.
 
 
-@pytest.fixture
-def recorded(settings):
-    EVENTS.clear()
-    settings.MAILERS = {"default": {"BACKEND": f"{__name__}.RecordingBackend"}}
-    settings.MIDDLEWARE = [f"{__name__}.RecordResponse", *settings.MIDDLEWARE]
-    return EVENTS
+def queued_emails():
+    return list(DBTaskResult.objects.filter(task_path="ea_portal.mail_tasks.send_email_task"))
 
 
+def run_worker():
+    call_command("db_worker", "--batch", "--no-reload", "--no-startup-delay", "--interval", "0", verbosity=0)
+
+
+@pytest.mark.task_worker
 @pytest.mark.django_db(transaction=True)
-def test_password_reset_mail_is_sent_after_the_response(client, recorded):
+def test_password_reset_queues_one_task_for_a_known_or_an_unknown_address(client):
     user = make_user("reset-me")
-    response = client.post(reverse("password_reset"), {"email": user.email})
-    assert response.status_code == 302
-    assert recorded == [("response", reverse("password_reset")), ("mail", user.email)]
+    for email in [user.email, "nobody@example.org"]:
+        response = client.post(reverse("password_reset"), {"email": email})
+        assert response.status_code == 302
+    # The same work in the request for both: one stored task each, and no mail yet.
+    assert DBTaskResult.objects.filter(task_path="partnerships.accounts.send_password_reset").count() == 2
+    assert mail.outbox == []
+    run_worker()
+    assert [email.to for email in mail.outbox] == [[user.email]]
 
 
+@pytest.mark.task_worker
 @pytest.mark.django_db(transaction=True)
-def test_newsletter_sign_up_mail_is_sent_after_the_response(client, recorded):
+def test_newsletter_sign_up_only_queues_its_mail_for_the_worker(client):
     response = client.post(reverse("resources:newsletter_signup"), {"email": "pat@example.org", "consent": "on"})
     assert response.status_code == 302
-    assert recorded == [("response", reverse("resources:newsletter_signup")), ("mail", "pat@example.org")]
-
-
-@pytest.mark.django_db(transaction=True)
-def test_unknown_addresses_take_the_same_path_without_the_mail(client, recorded):
-    response = client.post(reverse("password_reset"), {"email": "nobody@example.org"})
-    assert response.status_code == 302 and recorded == [("response", reverse("password_reset"))]
+    assert len(queued_emails()) == 1 and mail.outbox == []
+    run_worker()
+    assert [email.to for email in mail.outbox] == [["pat@example.org"]]
 
 
 def test_outside_a_request_mail_goes_at_commit(db, django_capture_on_commit_callbacks):
     with django_capture_on_commit_callbacks(execute=True):
-        send_after_commit("From a command", "Body", ["someone@example.org"])
+        queue_email("From a command", "Body", ["someone@example.org"])
     assert [email.subject for email in mail.outbox] == ["From a command"]

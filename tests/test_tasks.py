@@ -15,7 +15,7 @@ from django_tasks_db.models import DBTaskResult
 from ea_portal.mail_tasks import send_email_task
 
 # The worker closes a connection it finds inside a transaction: these tests commit, as production does.
-pytestmark = pytest.mark.django_db(transaction=True)
+pytestmark = [pytest.mark.task_worker, pytest.mark.django_db(transaction=True)]
 
 
 def run_worker():
