@@ -11,10 +11,13 @@ import pytest
 from django.contrib.auth import get_user_model
 from django.core import mail
 from django.urls import reverse
+from django.utils import timezone
 
 from learning.models import State
 from partnerships.models import Membership, MembershipRole, Theme
-from resources.models import FAQ
+from resources.forms import consent_statement
+from resources.models import FAQ, NewsletterIssue, Subscriber, SubscriberStatus
+from resources.newsletter import newsletter_message
 from tests.learning_data import make_example
 
 BASE_URL = "https://ea-portal.example.org"
@@ -33,7 +36,8 @@ def public_address(settings):
 def links_in(message):
     """Every address in the email, checked to be on the public address; returned as paths to follow."""
     text = message.body + "".join(str(value) for value in message.extra_headers.values())
-    urls = URL.findall(text)
+    # Closing punctuation after a link in running text ("… (https://…/matrix/).") is not part of it.
+    urls = [url.rstrip(").,;") for url in URL.findall(text)]
     assert urls, f"no link in {message.subject!r}"
     assert "example.com" not in text and HOSTILE_HOST not in text and "testserver" not in text
     paths = []
@@ -165,3 +169,28 @@ def test_question_answered_link_works(client_for, facilitator, programme):
 def test_sites_framework_is_gone(settings):
     # Its example.com was where reset links pointed; nothing else needed it.
     assert "django.contrib.sites" not in settings.INSTALLED_APPS and not hasattr(settings, "SITE_ID")
+
+
+def test_newsletter_issue_links_work_in_both_parts(client, programme):
+    # The issue's own Markdown links to a portal page by a relative address: the email must carry it absolute.
+    issue = NewsletterIssue.objects.create(
+        subject="Spring learning",
+        slug="spring-learning",
+        body="See the [EA theme matrix](/matrix/).",
+        published_at=timezone.now(),
+    )
+    subscriber = Subscriber.objects.create(
+        email="reader@example.org",
+        status=SubscriberStatus.CONFIRMED,
+        consent_text=consent_statement(),
+        consented_at=timezone.now(),
+    )
+    message = newsletter_message(issue, subscriber)
+    ((html, _mimetype),) = message.alternatives
+    in_html = re.findall(r'href="([^"]+)"', html)
+    assert in_html and all(href.startswith(BASE_URL + "/") for href in in_html), in_html
+    paths = links_in(message) + [urlsplit(href).path for href in in_html]
+    assert "/matrix/" in paths
+    # The unsubscribe link last: following it shows the confirmation page (the POST unsubscribes).
+    for path in sorted(set(paths), key=lambda path: "unsubscribe" in path):
+        follow(client, path)
