@@ -4,15 +4,9 @@
 from django import template
 from django.conf import settings
 
-from ea_portal.markdown import html_text, render_markdown
+from ea_portal.markdown import html_text
 
 register = template.Library()
-
-
-@register.filter
-def markdown(text):
-    """Render user-written Markdown as sanitised HTML: the one markdown filter, for every app's templates."""
-    return render_markdown(text)
 
 
 @register.simple_tag(takes_context=True)
