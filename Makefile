@@ -47,6 +47,8 @@ run: venv
 	@echo
 	@echo "EA Portal is running at http://$(HOST):$(PORT)/  (admin: http://$(HOST):$(PORT)/admin/). Stop it with Ctrl+C."
 	@echo "The task worker (emails, newsletters) runs beside it and stops with it; restart both after changing a task."
+	# Links in the emails the worker sends (printed on this console) lead to this server.
+	export DJANGO_PORTAL_BASE_URL=http://$(HOST):$(PORT); \
 	env -u DATABASE_URL $(PY) manage.py db_worker --no-reload & worker=$$!; \
 	trap 'kill $$worker 2>/dev/null; wait $$worker 2>/dev/null' EXIT; \
 	env -u DATABASE_URL $(PY) manage.py runserver $(HOST):$(PORT)
