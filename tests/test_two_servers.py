@@ -73,6 +73,12 @@ def redis_or_skip():
     return client
 
 
+def own_control_socket(tmp_path, number):
+    """gunicorn's control socket defaults to one path in the home directory: two servers on one machine would
+    take it from each other (and the first to stop would remove the other's)."""
+    return ["--control-socket", str(tmp_path / f"gunicorn{number}.ctl")]
+
+
 @contextlib.contextmanager
 def running_worker(environment, log):
     """The one task worker, as the README starts it; stopped (SIGTERM, as a service manager would) on leaving."""
@@ -181,8 +187,8 @@ def portal(s3_server, tmp_path, facilitator, audience):  # noqa: F811
     logs = [tmp_path / "server1.log", tmp_path / "server2.log", tmp_path / "worker.log"]
     try:
         with (
-            running_gunicorn(environment, ports[0], logs[0]),
-            running_gunicorn(environment, ports[1], logs[1]),
+            running_gunicorn(environment, ports[0], logs[0], *own_control_socket(tmp_path, 1)),
+            running_gunicorn(environment, ports[1], logs[1], *own_control_socket(tmp_path, 2)),
             running_worker(worker_environment, logs[2]),
         ):
             yield {
