@@ -205,11 +205,20 @@ def production_settings(tmp_path, database_url, port):
 
 
 @contextlib.contextmanager
-def running_gunicorn(environment, port, log):
-    """gunicorn as the README starts it, until /healthz answers; stopped on leaving."""
+def running_gunicorn(environment, port, log, *options):
+    """gunicorn as the README starts it (plus any `options`), until /healthz answers; stopped on leaving."""
     with log.open("w") as output:
         process = subprocess.Popen(
-            [sys.executable, "-m", "gunicorn", "ea_portal.wsgi", "--bind", f"{HOST}:{port}", *GUNICORN_OPTIONS],
+            [
+                sys.executable,
+                "-m",
+                "gunicorn",
+                "ea_portal.wsgi",
+                "--bind",
+                f"{HOST}:{port}",
+                *GUNICORN_OPTIONS,
+                *options,
+            ],
             cwd=ROOT,
             env=environment,
             stdout=output,
