@@ -100,7 +100,7 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "ea_portal.context_processors.navigation",
             ],
-            # The markdown filter and query_without, in every template.
+            # query_without, plain_text and the programme contact address, in every template.
             "builtins": ["ea_portal.templatetags.portal"],
         },
     },
@@ -217,7 +217,7 @@ LOGGING = {
 # Uploaded resource files larger than this are refused (bytes; default 20 MB).
 RESOURCE_UPLOAD_MAX_BYTES = int(os.environ.get("DJANGO_RESOURCE_UPLOAD_MAX_BYTES", str(20 * 1024 * 1024)))
 # The portal's public address, e.g. https://portal.example.org: every link in every email, feed and the sitemap
-# is built on it (ea_portal.mail.absolute_url), never on the Host header a request arrived with.
+# is built on it (ea_portal.links.absolute_url), never on the Host header a request arrived with.
 PORTAL_BASE_URL = os.environ.get("DJANGO_PORTAL_BASE_URL", "http://localhost:8000")
 # How long a newsletter confirmation link stays valid (seconds).
 NEWSLETTER_CONFIRMATION_MAX_AGE = int(os.environ.get("DJANGO_NEWSLETTER_CONFIRMATION_MAX_AGE", str(3 * 24 * 3600)))
