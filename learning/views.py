@@ -163,7 +163,9 @@ def my_examples(request):
 @login_required
 def example_create(request):
     require_contributor(request.user)
-    form = LearningExampleForm(posted(request), user=request.user)
+    # A partnership's page links here with ?partnership=<slug>; the form's own choices still limit who picks what.
+    preselected = Partnership.objects.filter(slug=request.GET.get("partnership", "")).values_list("pk", flat=True)
+    form = LearningExampleForm(posted(request), user=request.user, initial={"partnership": preselected.first()})
     if request.method == "POST" and form.is_valid():
         example = save_with_version(form, request.user, expected_version=None, note="Created")
         messages.success(request, f"“{example.title}” has been saved as a draft.")

@@ -108,6 +108,11 @@ class Partnership(models.Model):
     summary = models.TextField(blank=True, help_text="The portal team's own words, shown as a portal note.")
     deck_order = models.PositiveSmallIntegerField(default=0, help_text="Row position in the deck's matrix.")
     themes = models.ManyToManyField(Theme, through="SiteApproach", related_name="partnerships")
+    # Who to ask about the partnership's work. NCB's deck names nobody, so these start empty and the page says so;
+    # the partnership's leads and NCB's facilitators fill them in from the partnership's page.
+    contact_name = models.CharField("contact name", max_length=120, blank=True, validators=[validate_single_line])
+    contact_role = models.CharField("contact's role", max_length=200, blank=True, validators=[validate_single_line])
+    contact_email = models.EmailField("contact email", blank=True)
 
     objects = PartnershipQuerySet.as_manager()
 
@@ -123,6 +128,10 @@ class Partnership(models.Model):
 
     def get_absolute_url(self):
         return reverse("partnerships:partnership_detail", args=[self.slug])
+
+    @property
+    def has_contact(self):
+        return bool(self.contact_name)
 
 
 class LocalAuthority(models.Model):

@@ -63,3 +63,18 @@ def facilitator_required(view):
         return view(request, *args, **kwargs)
 
     return wrapped
+
+
+def may_contribute_for(user, partnership):
+    """Whether the user works on this partnership's own pages (its contact, its drafts): its leads and NCB's
+    facilitators; not another partnership's leads, not visitors."""
+    return is_facilitator(user) or partnership.pk in led_partnership_ids(user)
+
+
+def check_contributor_for(request, partnership):
+    """None if the user may contribute for the partnership; else log in first (anonymous) or 403."""
+    if not request.user.is_authenticated:
+        return redirect_to_login(request.get_full_path())
+    if not may_contribute_for(request.user, partnership):
+        raise PermissionDenied("Only this partnership's leads and NCB facilitators can do this.")
+    return None

@@ -8,10 +8,10 @@ from django.shortcuts import get_object_or_404, redirect, render
 from ea_portal.charts import Category, HorizontalBarChart
 from ea_portal.spreadsheets import csv_response
 from partnerships.filters import MatrixFilter
-from partnerships.forms import PartnershipNoteForm, ThemeNoteForm
+from partnerships.forms import PartnershipContactForm, PartnershipNoteForm, ThemeNoteForm
 from partnerships.models import Partnership, PublishedArrangement, SiteApproach, Theme
 from partnerships.programme_data import NCB_OVERVIEW_URL
-from partnerships.roles import facilitator_required, is_facilitator
+from partnerships.roles import check_contributor_for, facilitator_required, is_facilitator, may_contribute_for
 
 
 @dataclass
@@ -139,8 +139,33 @@ def partnership_detail(request, slug):
         Prefetch("approaches", queryset=SiteApproach.objects.select_related("theme").order_by("theme__order")),
     )
     partnership = get_object_or_404(partnerships, slug=slug)
-    context = {"partnership": partnership, "may_edit_notes": is_facilitator(request.user)}
+    # The partnership's hub. Its examples are learning's, drawn by learning's partnership_learning tag in the
+    # template (partnerships may not import learning); only its own leads and facilitators see its drafts.
+    context = {
+        "partnership": partnership,
+        "may_edit_notes": is_facilitator(request.user),
+        "may_contribute": may_contribute_for(request.user, partnership),
+    }
     return render(request, "partnerships/partnership_detail.html", context)
+
+
+def partnership_contact_edit(request, slug):
+    """The partnership's leads and NCB's facilitators keep its contact up to date."""
+    partnership = get_object_or_404(Partnership, slug=slug)
+    refusal = check_contributor_for(request, partnership)
+    if refusal is not None:
+        return refusal
+    form = PartnershipContactForm(request.POST or None, instance=partnership)
+    if request.method == "POST" and form.is_valid():
+        form.save()
+        if partnership.has_contact:
+            messages.success(request, f"The contact for {partnership.name} is saved: {partnership.contact_name}.")
+        else:
+            messages.success(
+                request, f"The contact for {partnership.name} is cleared: its page now says that none has been given."
+            )
+        return redirect(partnership)
+    return render(request, "partnerships/contact_form.html", {"form": form, "partnership": partnership})
 
 
 def theme_list(request):
