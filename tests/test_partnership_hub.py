@@ -170,7 +170,7 @@ def test_a_wrong_contact_is_explained_and_keeps_the_text(client_for, lead_a, par
     assert "Give the contact&#x27;s name, or leave the role and email empty too." in html
     assert "Enter a valid email address" in html
     assert 'value="Typed role"' in html and 'value="not-an-address"' in html
-    assert "<title>Error: " in html
+    assert "<title>Error: Contact for" in html
     assert Partnership.objects.get(pk=partnership_a.pk).contact_role == ""
 
 
