@@ -199,3 +199,11 @@ def test_another_partnerships_slug_gives_a_lead_no_way_to_write_for_it(client_fo
     url = f"{reverse('learning:example_create')}?partnership={partnership_a.slug}"
     html = client_for(lead_b).get(url).content.decode()
     assert f'<option value="{partnership_a.pk}"' not in html
+
+
+@pytest.mark.django_db
+def test_the_contact_is_shown_as_text_not_markup(client_for, lead_a, partnership_a):
+    data = {"contact_name": "<script>alert(1)</script>", "contact_role": "<b>Boss</b>", "contact_email": ""}
+    html = client_for(lead_a).post(CONTACT_A, data, follow=True).content.decode()
+    assert "<script>alert(1)</script>" not in html and "<b>Boss</b>" not in html
+    assert "&lt;script&gt;alert(1)&lt;/script&gt;, &lt;b&gt;Boss&lt;/b&gt;" in html
