@@ -72,6 +72,7 @@ LEAD_PAGES = [
     "{draft}submit/",
     "{draft}history/",
     "/review/",  # not theirs: the 403 page
+    "/partnerships/devon-plymouth-torbay/contact/",
     "/accounts/password_change/",
     "/accounts/password_change/done/",
 ]
@@ -87,6 +88,9 @@ FACILITATOR_PAGES = [
     "{submitted}history/compare/?from=1&to=1",
     "/accounts/leads/",
     "/accounts/leads/new/",
+    "/accounts/leads/{lead}/",
+    "/accounts/leads/{lead}/deactivate/",
+    "/partnerships/devon-plymouth-torbay/contact/",
     "/dashboard/",
     "/coverage/",
     "/resources/new/",
@@ -133,6 +137,7 @@ def site(programme, partnership_a, lead_a, facilitator, settings, tmp_path):
         "submitted": make_example(partnership_a, State.SUBMITTED, title="Waiting for review").get_absolute_url(),
         "item": CuratedItem.objects.first().pk,
         "question": question.pk,
+        "lead": lead_a.pk,
         "unsubscribe": f"/newsletter/unsubscribe/{unsubscribe_token(subscriber)}/",
     }
     staff = make_user("admin", first_name="Sam", last_name="Administrator", is_staff=True, is_superuser=True)
@@ -238,6 +243,7 @@ ERROR_STATES = [
     ("facilitator", "{submitted}review/", "Return with feedback"),
     ("facilitator", "/review/curation/new/", "Save"),
     ("facilitator", "/accounts/leads/new/", "Add the lead and send the invitation"),
+    ("facilitator", "/accounts/leads/{lead}/", "Move the lead"),
     ("facilitator", "/resources/new/", "Save resource"),
     ("facilitator", "/faqs/new/", "Publish FAQ"),
     ("facilitator", "/faqs/{question}/answer/", "Publish answer"),
