@@ -96,6 +96,7 @@ def set_password_url(user):
 
 
 def send_invitation(user, partnership):
+    """Queue the invitation; `partnership` is what it names: a partnership, or the names of several."""
     context = {
         "user": user,
         "partnership": partnership,
@@ -293,7 +294,8 @@ def lead_resend_invitation(request, pk):
             # A new unusable password changes the token, so the earlier link stops working.
             lead.set_unusable_password()
             lead.save(update_fields=["password"])
-            send_invitation(lead, lead.lead_memberships[0].partnership)
+            # Names every partnership they lead ("and": the deck's partnership names have commas of their own).
+            send_invitation(lead, " and ".join(m.partnership.name for m in lead.lead_memberships))
         audit_log.info("%s sent an invitation again to %s", request.user, lead.email)
         messages.success(
             request, f"We have emailed {lead_name(lead)} a new invitation. Earlier invitation links no longer work."

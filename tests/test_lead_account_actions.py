@@ -133,6 +133,15 @@ def test_resending_an_invitation_sends_a_fresh_link_and_the_old_one_stops_workin
 
 
 @pytest.mark.django_db
+def test_the_invitation_of_a_lead_of_two_partnerships_names_both(client_for, facilitator, invited, partnership_b):
+    Membership.objects.create(user=invited, partnership=partnership_b, role=MembershipRole.LEAD)
+    client_for(facilitator).post(url("lead_resend_invitation", invited))
+    (message,) = mail.outbox
+    assert message.subject == "Your EA Portal account for Devon, Plymouth, Torbay and North Lincolnshire"
+    assert "as a lead of Devon, Plymouth, Torbay and North Lincolnshire" in message.body
+
+
+@pytest.mark.django_db
 def test_resending_confirms_what_was_sent(client_for, facilitator, invited):
     response = client_for(facilitator).post(url("lead_resend_invitation", invited), follow=True)
     text = visible_text(response.content)
