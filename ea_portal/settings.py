@@ -74,6 +74,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below the security and CSP headers (added to every answer, cached or not), above everything that reads the
+    # session or the database: a cached anonymous page is answered from here (ea_portal.page_cache).
+    "ea_portal.page_cache.PageCacheMiddleware",
+    # Compresses public pages only: never one with a CSRF token or a logged-in user's content (BREACH).
+    "ea_portal.page_cache.PublicGZipMiddleware",
     "ea_portal.middleware.NulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -241,6 +246,10 @@ if CACHE_URL:
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ea-portal"}}
+# Whole anonymous pages (and heavy fragments) from the cache, retired by the content version
+# (ea_portal.page_cache). On by default only with a shared cache: a publish must reach every process's pages.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=bool(CACHE_URL))
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
 
 # The client's address (ea_portal.client_address): behind DJANGO_TRUSTED_PROXY_COUNT reverse proxies that each
 # append to X-Forwarded-For, the entry the outermost of ours appended; 0 (the default) means no proxy.

@@ -1,0 +1,252 @@
+"""Whole anonymous pages from the cache (ea_portal.page_cache), retired by the content version.
+
+The cache is off in tests by default (no shared cache is configured, so settings.PAGE_CACHE is False): every other
+test sees freshly rendered pages. These tests turn it on and start from an empty cache.
+"""
+
+from io import StringIO
+
+import pytest
+from django.core.cache import cache
+from django.core.management import call_command
+from django.test import Client
+
+from ea_portal import content_version
+from learning.models import State
+from partnerships.models import Partnership, Theme
+from resources.models import FAQ, FAQStatus
+from tests.learning_data import make_example
+from tests.test_resources import make_resource
+
+
+@pytest.fixture
+def page_cache(settings):
+    settings.PAGE_CACHE = True
+    cache.clear()
+    yield
+    cache.clear()
+
+
+@pytest.fixture
+def visitor():
+    return Client()
+
+
+def fetch(client, path):
+    response = client.get(path)
+    assert response.status_code == 200, path
+    return response
+
+
+def twice(client, path):
+    """Fetch a page twice and return the second answer, which the cache should have given."""
+    assert fetch(client, path)["X-Cache"] == "miss"
+    second = fetch(client, path)
+    assert second["X-Cache"] == "hit"
+    return second
+
+
+PUBLIC_PAGES = [
+    "/",
+    "/matrix/",
+    "/partnerships/",
+    "/partnerships/devon-plymouth-torbay/",
+    "/themes/",
+    "/themes/independent-scrutiny/",
+    "/arrangements/",
+    "/learning/",
+    "/learning/?theme=independent-scrutiny",
+    "/resources/",
+    "/faqs/",
+    "/enquiry/",
+]
+
+
+@pytest.mark.parametrize("path", PUBLIC_PAGES)
+def test_a_second_anonymous_visit_is_answered_from_the_cache_without_the_database(
+    page_cache, programme, visitor, path, django_assert_num_queries
+):
+    first = fetch(visitor, path)
+    assert first["X-Cache"] == "miss"
+    with django_assert_num_queries(0):
+        second = fetch(visitor, path)
+    assert second["X-Cache"] == "hit"
+    assert second.content == first.content
+    # The security middleware above the cache still adds its headers to a cached answer.
+    assert "Content-Security-Policy" in second
+    assert second["X-Frame-Options"] == "DENY"
+
+
+def test_the_query_string_is_part_of_the_address_in_any_order(page_cache, programme, visitor):
+    twice(visitor, "/learning/?theme=independent-scrutiny&stage=idea")
+    assert fetch(visitor, "/learning/?stage=idea&theme=independent-scrutiny")["X-Cache"] == "hit"
+    assert fetch(visitor, "/learning/?theme=information-sharing")["X-Cache"] == "miss"
+
+
+def test_the_page_cache_can_be_switched_off(settings, programme, visitor):
+    settings.PAGE_CACHE = False
+    fetch(visitor, "/")
+    assert "X-Cache" not in fetch(visitor, "/")
+
+
+# Published content changes retire the cached pages ----------------------------------------------------------
+
+
+def test_publishing_and_unpublishing_an_example_through_the_pages(page_cache, client_for, facilitator, lead_a, visitor):
+    example = make_example(lead_a.memberships.get().partnership, state=State.SUBMITTED, title="Shared audit days")
+    assert "Shared audit days" not in twice(visitor, "/learning/").content.decode()
+
+    facilitator_client = client_for(facilitator)
+    response = facilitator_client.post(f"/learning/{example.slug}/publish/", {"publish-anonymity_confirmed": "on"})
+    assert response.status_code == 302
+    assert "Shared audit days" in fetch(visitor, "/learning/").content.decode()
+    assert "Shared audit days" in twice(visitor, example.get_absolute_url()).content.decode()
+
+    facilitator_client.post(f"/learning/{example.slug}/unpublish/", {"unpublish-reason": "Out of date"})
+    assert "Shared audit days" not in fetch(visitor, "/learning/").content.decode()
+    assert visitor.get(example.get_absolute_url()).status_code == 404
+
+
+def test_editing_a_published_example_retires_its_page(
+    page_cache, partnership_a, visitor, django_capture_on_commit_callbacks
+):
+    example = make_example(partnership_a, state=State.PUBLISHED, title="Joint case reviews")
+    twice(visitor, example.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        example.summary = "A rewritten summary of the reviews."
+        example.save()
+    assert "A rewritten summary of the reviews." in fetch(visitor, example.get_absolute_url()).content.decode()
+
+
+def test_changing_an_examples_themes_retires_the_filtered_list(
+    page_cache, partnership_a, visitor, django_capture_on_commit_callbacks
+):
+    example = make_example(partnership_a, state=State.PUBLISHED, title="Joint case reviews")
+    path = "/learning/?theme=information-sharing"
+    assert "Joint case reviews" not in twice(visitor, path).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        example.themes.add(Theme.objects.get(slug="information-sharing"))
+    assert "Joint case reviews" in fetch(visitor, path).content.decode()
+
+
+def test_publishing_a_resource_retires_the_resource_list(
+    page_cache, programme, visitor, django_capture_on_commit_callbacks
+):
+    resource = make_resource("Scrutiny toolkit", published=False)
+    assert "Scrutiny toolkit" not in twice(visitor, "/resources/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        resource.published = True
+        resource.save()
+    assert "Scrutiny toolkit" in fetch(visitor, "/resources/").content.decode()
+
+
+def test_editing_and_unpublishing_an_faq_retires_the_faq_page(
+    page_cache, programme, visitor, django_capture_on_commit_callbacks
+):
+    faq = FAQ.objects.create(
+        question="Who chairs the partnership?",
+        answer="The three partners agree.",
+        theme=Theme.objects.get(slug="independent-scrutiny"),
+        status=FAQStatus.PUBLISHED,
+    )
+    assert "The three partners agree." in twice(visitor, "/faqs/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        faq.answer = "The partners take turns."
+        faq.save()
+    assert "The partners take turns." in fetch(visitor, "/faqs/").content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        faq.status = FAQStatus.DRAFT
+        faq.save()
+    assert "Who chairs the partnership?" not in fetch(visitor, "/faqs/").content.decode()
+
+
+def test_a_theme_note_and_a_partnership_note_retire_their_pages(
+    page_cache, programme, visitor, django_capture_on_commit_callbacks
+):
+    theme = Theme.objects.get(slug="independent-scrutiny")
+    partnership = Partnership.objects.get(slug="devon-plymouth-torbay")
+    twice(visitor, theme.get_absolute_url())
+    twice(visitor, partnership.get_absolute_url())
+    with django_capture_on_commit_callbacks(execute=True):
+        theme.description = "A new note about scrutiny."
+        theme.save()
+        partnership.summary = "A new note about the partnership."
+        partnership.save()
+    assert "A new note about scrutiny." in fetch(visitor, theme.get_absolute_url()).content.decode()
+    assert "A new note about the partnership." in fetch(visitor, partnership.get_absolute_url()).content.decode()
+
+
+def test_a_change_that_never_commits_keeps_the_cached_pages(page_cache, programme, visitor):
+    twice(visitor, "/themes/")
+    version = content_version.current()
+    # The test's own transaction never commits, so the save's bump (after commit) never runs.
+    Theme.objects.filter(slug="independent-scrutiny").get().save()
+    assert content_version.current() == version
+    assert fetch(visitor, "/themes/")["X-Cache"] == "hit"
+
+
+def test_the_management_command_and_a_lost_version_retire_everything(page_cache, programme, visitor):
+    twice(visitor, "/")
+    call_command("bump_content_version", stdout=StringIO())
+    assert fetch(visitor, "/")["X-Cache"] == "miss"
+    assert fetch(visitor, "/")["X-Cache"] == "hit"
+    cache.delete(content_version.KEY)
+    assert fetch(visitor, "/")["X-Cache"] == "miss"
+
+
+def test_a_signed_in_users_successful_post_bumps_the_version(page_cache, client_for, facilitator, programme):
+    """The safety net for changes no model signal reports (bulk updates such as reordering FAQs)."""
+    version = content_version.current()
+    client_for(facilitator).post("/faqs/999999/move/", {"direction": "up"})  # a 404: nothing changed
+    assert content_version.current() == version
+    faqs = [
+        FAQ.objects.create(question=f"Q{n}?", answer="A.", theme=Theme.objects.first(), status="published", order=n)
+        for n in (1, 2)
+    ]
+    client_for(facilitator).post(f"/faqs/{faqs[1].pk}/move/", {"direction": "up"})
+    assert content_version.current() != version
+
+
+# Who is never served or stored ------------------------------------------------------------------------------
+
+
+def test_a_logged_in_user_never_gets_the_cached_anonymous_page(page_cache, programme, client_for, lead_a, visitor):
+    twice(visitor, "/")
+    signed_in = client_for(lead_a)
+    response = fetch(signed_in, "/")
+    assert "X-Cache" not in response
+    assert "Log out" in response.content.decode()
+    assert "Logged in as Alex" in response.content.decode()
+
+
+def test_a_logged_in_users_page_is_never_stored(page_cache, programme, client_for, lead_a, visitor):
+    signed_in = client_for(lead_a)
+    fetch(signed_in, "/")
+    fetch(signed_in, "/")
+    response = fetch(visitor, "/")
+    assert response["X-Cache"] == "miss"
+    assert "Logged in as" not in response.content.decode()
+    assert "Log out" not in response.content.decode()
+
+
+def test_pages_with_a_csrf_form_are_never_cached(page_cache, programme, visitor):
+    for path in ("/accounts/login/", "/newsletter/", "/faqs/ask/"):
+        first = fetch(visitor, path)
+        assert 'name="csrfmiddlewaretoken"' in first.content.decode()
+        assert "X-Cache" not in first
+        assert "X-Cache" not in fetch(visitor, path), path
+
+
+def test_a_visitor_with_a_pending_message_is_not_served_from_the_cache(page_cache, programme, visitor):
+    twice(visitor, "/newsletter/check-your-email/")
+    visitor.cookies["messages"] = "anything"
+    assert "X-Cache" not in fetch(visitor, "/newsletter/check-your-email/")
+
+
+def test_private_pages_and_errors_are_not_cached(page_cache, programme, visitor):
+    assert visitor.get("/learning/no-such-example/").status_code == 404
+    assert "X-Cache" not in visitor.get("/learning/no-such-example/")
+    # The newsletter links show the subscriber's address: never kept in a shared cache.
+    response = visitor.get("/newsletter/confirm/not-a-real-token/")
+    assert "no-store" in response["Cache-Control"]
+    assert "X-Cache" not in response
