@@ -11,8 +11,10 @@ before, and a cache that lost the key (evicted, flushed, a new Redis) starts fro
 a number an older set of pages was stored under. This module imports no app.
 """
 
+import hashlib
 import secrets
 
+from django.conf import settings
 from django.core.cache import cache
 
 KEY = "content-version"
@@ -36,3 +38,19 @@ def bump():
     """Retire everything cached under the current version. Call it after the change has committed (a page
     rendered between a bump and the commit would be cached under the new version with the old content)."""
     cache.set(KEY, _new_token(), timeout=None)
+
+
+def cached_fragment(name, variant, render):
+    """The HTML `render()` returns for this `variant` of fragment `name` (e.g. a page's query string), kept in the
+    shared cache under the current version, so a fragment nobody's own content is in serves logged-in users too.
+
+    With the page cache switched off (settings.PAGE_CACHE, off in tests and for the benchmark's uncached table)
+    it always renders."""
+    if not settings.PAGE_CACHE:
+        return render()
+    key = f"fragment:{name}:{current()}:{hashlib.sha256(variant.encode()).hexdigest()}"
+    html = cache.get(key)
+    if html is None:
+        html = render()
+        cache.set(key, html, timeout=settings.PAGE_CACHE_SECONDS)
+    return html

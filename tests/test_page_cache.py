@@ -250,3 +250,46 @@ def test_private_pages_and_errors_are_not_cached(page_cache, programme, visitor)
     response = visitor.get("/newsletter/confirm/not-a-real-token/")
     assert "no-store" in response["Cache-Control"]
     assert "X-Cache" not in response
+
+
+# The matrix's body, shared by everyone -------------------------------------------------------------------------
+
+
+def title(response):
+    return response.content.decode().split("<title>")[1].split("</title>")[0]
+
+
+def test_logged_in_users_get_the_matrix_body_from_the_cache_with_their_own_header(
+    page_cache, client_for, lead_a, facilitator, django_assert_max_num_queries
+):
+    fetch(client_for(facilitator), "/matrix/")
+    signed_in = client_for(lead_a)
+    # The session, the user, the navigation's checks: nothing of the matrix's build.
+    with django_assert_max_num_queries(4):
+        response = fetch(signed_in, "/matrix/")
+    html = response.content.decode()
+    assert "Logged in as Alex" in html
+    assert "Logged in as Fran" not in html
+    assert html.count("<h1>") == 1
+    assert 'href="/partnerships/devon-plymouth-torbay/"' in html
+
+
+def test_the_matrix_body_follows_the_content_version(
+    page_cache, client_for, lead_a, django_capture_on_commit_callbacks
+):
+    signed_in = client_for(lead_a)
+    theme = Theme.objects.in_matrix().first()
+    partnership = Partnership.objects.exclude(approaches__theme=theme).first()
+    path = f"/matrix/?theme={theme.slug}&view=partnerships"
+    assert f'href="{partnership.get_absolute_url()}"' not in fetch(signed_in, path).content.decode()
+    with django_capture_on_commit_callbacks(execute=True):
+        partnership.approaches.create(theme=theme)
+    assert f'href="{partnership.get_absolute_url()}"' in fetch(signed_in, path).content.decode()
+
+
+def test_a_cached_matrix_with_a_bad_filter_still_says_error_in_its_title(page_cache, client_for, lead_a):
+    signed_in = client_for(lead_a)
+    for _ in range(2):
+        response = fetch(signed_in, "/matrix/?region=nowhere")
+        assert title(response).startswith("Error: ")
+    assert not title(fetch(signed_in, "/matrix/?region=")).startswith("Error: ")
