@@ -4,7 +4,10 @@ The cache is off in tests by default (no shared cache is configured, so settings
 test sees freshly rendered pages. These tests turn it on and start from an empty cache.
 """
 
+import gzip
+import re
 from io import StringIO
+from urllib.parse import quote
 
 import pytest
 from django.core.cache import cache
@@ -15,7 +18,18 @@ from ea_portal import content_version
 from learning.models import State
 from partnerships.models import Partnership, Theme
 from resources.models import FAQ, FAQStatus
+from tests.conftest import PASSWORD
 from tests.learning_data import make_example
+from tests.s3server import free_port
+from tests.test_production_crawl import (
+    SEED_USERS,
+    assert_healthy,
+    database_url,
+    manage,
+    production_settings,
+    running_gunicorn,
+)
+from tests.test_production_crawl import Browser as CrawlBrowser
 from tests.test_resources import make_resource
 
 
@@ -293,3 +307,58 @@ def test_a_cached_matrix_with_a_bad_filter_still_says_error_in_its_title(page_ca
         response = fetch(signed_in, "/matrix/?region=nowhere")
         assert title(response).startswith("Error: ")
     assert not title(fetch(signed_in, "/matrix/?region=")).startswith("Error: ")
+
+
+# As deployed: gunicorn, debug off, behind the HTTPS proxy ---------------------------------------------------------
+
+
+@pytest.mark.production
+def test_under_gunicorn_cached_pages_carry_every_security_header_and_follow_a_publish(transactional_db, tmp_path):
+    """One worker, so its own (local-memory) cache is the shared one; the two-server test covers Redis."""
+    url, needs_migrating = database_url(tmp_path)
+    port = free_port()
+    environment = production_settings(tmp_path, url, port)
+    environment["DJANGO_PAGE_CACHE"] = "1"
+    if needs_migrating:
+        manage(environment, "migrate", "--noinput")
+    manage(environment, "load_programme")
+    manage(environment, "shell", "-c", SEED_USERS.format(password=PASSWORD))
+    log = tmp_path / "gunicorn.log"
+    with running_gunicorn(environment, port, log, "--workers", "1"):
+        visitor = CrawlBrowser(port)
+        gzip_header = {"Accept-Encoding": "gzip"}
+        for path in ("/", "/matrix/", "/themes/independent-scrutiny/"):
+            first, _ = visitor.request("GET", path, headers=gzip_header)
+            second, content = visitor.request("GET", path, headers=gzip_header)
+            assert (first.getheader("X-Cache"), second.getheader("X-Cache")) == ("miss", "hit"), path
+            assert second.getheader("Content-Encoding") == "gzip"
+            assert "<h1>" in gzip.decompress(content).decode()
+            headers = {name.lower(): value for name, value in second.getheaders()}
+            assert_healthy([(path, second.status, headers)], [], log)
+            assert "set-cookie" not in headers
+
+        facilitator = CrawlBrowser(port)
+        facilitator.log_in("crawl-facilitator")
+        signed_in, content = facilitator.request("GET", "/themes/independent-scrutiny/")
+        assert signed_in.getheader("X-Cache") is None
+        assert signed_in.getheader("Content-Encoding") is None
+        assert "Log out" in content.decode()
+
+        # A facilitator edits the theme's note; the visitor's cached theme page shows the new words at once.
+        _, content = facilitator.request("GET", "/themes/independent-scrutiny/note/")
+        token = re.search(r'name="csrfmiddlewaretoken" value="([^"]+)"', content.decode()).group(1)
+        body = f"csrfmiddlewaretoken={quote(token)}&description={quote('Scrutiny, freshly noted.')}"
+        edited, _ = facilitator.request(
+            "POST",
+            "/themes/independent-scrutiny/note/",
+            body=body,
+            headers={
+                "Content-Type": "application/x-www-form-urlencoded",
+                "Origin": facilitator.origin,
+                "Referer": f"{facilitator.origin}/themes/independent-scrutiny/note/",
+            },
+        )
+        assert edited.status == 302, log.read_text()[-3000:]
+        after, content = visitor.request("GET", "/themes/independent-scrutiny/")
+        assert after.getheader("X-Cache") == "miss"
+        assert "Scrutiny, freshly noted." in content.decode()
