@@ -31,6 +31,7 @@ from tests.test_production_crawl import (
 )
 from tests.test_production_crawl import Browser as CrawlBrowser
 from tests.test_resources import make_resource
+from tests.test_settings import manage as manage_with_environment
 
 
 @pytest.fixture
@@ -362,3 +363,19 @@ def test_under_gunicorn_cached_pages_carry_every_security_header_and_follow_a_pu
         after, content = visitor.request("GET", "/themes/independent-scrutiny/")
         assert after.getheader("X-Cache") == "miss"
         assert "Scrutiny, freshly noted." in content.decode()
+
+
+@pytest.mark.parametrize(
+    ("environment", "expected"),
+    [
+        ({}, "False"),  # one local-memory cache per process: a publish could not reach the others' pages
+        ({"DJANGO_CACHE_URL": "redis://127.0.0.1:6379/0"}, "True"),
+        ({"DJANGO_CACHE_URL": "redis://127.0.0.1:6379/0", "DJANGO_PAGE_CACHE": "0"}, "False"),
+        ({"DJANGO_PAGE_CACHE": "1"}, "True"),
+    ],
+)
+def test_the_page_cache_is_on_with_a_shared_cache_unless_switched_off(environment, expected):
+    result = manage_with_environment(
+        "shell", "-c", "from django.conf import settings; print(settings.PAGE_CACHE)", **environment
+    )
+    assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
