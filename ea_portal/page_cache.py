@@ -124,6 +124,8 @@ class PageCacheMiddleware:
     def __call__(self, request):
         if not enabled():
             return self.get_response(request)
+        if request.path in settings.PAGE_CACHE_EXEMPT_PATHS:
+            return self.get_response(request)
         candidate = (
             request.method in ("GET", "HEAD")
             and anonymous_request(request)

@@ -242,6 +242,9 @@ if CACHE_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "ea-portal"),
+            # Every anonymous page asks the cache first (the page cache): a Redis that stops answering must cost
+            # a page a second or two, not hang it. The page cache then renders as if there were none.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
@@ -250,6 +253,8 @@ else:
 # (ea_portal.page_cache). On by default only with a shared cache: a publish must reach every process's pages.
 PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=bool(CACHE_URL))
 PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# Never through the page cache: the load balancer's probes must not depend on the cache (nor wait for it).
+PAGE_CACHE_EXEMPT_PATHS = ["/healthz", "/readyz"]
 
 # The client's address (ea_portal.client_address): behind DJANGO_TRUSTED_PROXY_COUNT reverse proxies that each
 # append to X-Forwarded-For, the entry the outermost of ours appended; 0 (the default) means no proxy.

@@ -379,3 +379,22 @@ def test_the_page_cache_is_on_with_a_shared_cache_unless_switched_off(environmen
         "shell", "-c", "from django.conf import settings; print(settings.PAGE_CACHE)", **environment
     )
     assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
+
+
+def test_the_health_probes_never_ask_the_cache(page_cache, db, client, monkeypatch):
+    asked = []
+    monkeypatch.setattr(cache, "get_many", lambda keys, **kwargs: asked.append(keys) or {})
+    assert client.get("/healthz").status_code == 200
+    assert asked == []
+    client.get("/themes/")
+    assert len(asked) == 1
+
+
+def test_pages_are_still_served_while_the_cache_is_down(page_cache, programme, client, monkeypatch):
+    def cache_down(*args, **kwargs):
+        raise ConnectionError("Redis is not answering")
+
+    monkeypatch.setattr(cache, "get_many", cache_down)
+    response = client.get("/themes/")
+    assert response.status_code == 200
+    assert "X-Cache" not in response
