@@ -398,3 +398,19 @@ def test_pages_are_still_served_while_the_cache_is_down(page_cache, programme, c
     response = client.get("/themes/")
     assert response.status_code == 200
     assert "X-Cache" not in response
+
+
+def test_a_cached_feed_still_answers_a_conditional_request(page_cache, partnership_a, visitor):
+    make_example(partnership_a, state=State.PUBLISHED, title="Joint case reviews")
+    feed = twice(visitor, "/learning/feed/rss/")
+    last_modified = feed["Last-Modified"]
+    unchanged = visitor.get("/learning/feed/rss/", HTTP_IF_MODIFIED_SINCE=last_modified)
+    assert unchanged.status_code == 304
+    assert unchanged.content == b""
+
+
+def test_a_head_request_is_answered_from_the_cached_page(page_cache, programme, visitor):
+    page = twice(visitor, "/themes/")
+    head = visitor.head("/themes/")
+    assert head["X-Cache"] == "hit"
+    assert head["Content-Length"] == str(len(page.content))
