@@ -153,7 +153,8 @@ class PageCacheMiddleware:
         elif request.method not in ("GET", "HEAD", "OPTIONS", "TRACE") and response.status_code < 400:
             user = getattr(request, "user", None)
             if user is not None and user.is_authenticated:
-                transaction.on_commit(content_version.bump)
+                # robust: the change has been made; a cache that cannot be reached is logged, not a 500.
+                transaction.on_commit(content_version.bump, robust=True)
         return response
 
     @staticmethod
