@@ -113,18 +113,12 @@ def page_key(request):
     return "page:" + hashlib.sha256(address.encode()).hexdigest()
 
 
-def enabled():
-    return settings.PAGE_CACHE
-
-
 class PageCacheMiddleware:
     def __init__(self, get_response):
         self.get_response = get_response
 
     def __call__(self, request):
-        if not enabled():
-            return self.get_response(request)
-        if request.path in settings.PAGE_CACHE_EXEMPT_PATHS:
+        if not settings.PAGE_CACHE or request.path in settings.PAGE_CACHE_EXEMPT_PATHS:
             return self.get_response(request)
         candidate = (
             request.method in ("GET", "HEAD")
