@@ -74,6 +74,11 @@ MIDDLEWARE = [
     "django.middleware.security.SecurityMiddleware",
     "django.middleware.csp.ContentSecurityPolicyMiddleware",
     "whitenoise.middleware.WhiteNoiseMiddleware",
+    # Below the security and CSP headers (added to every answer, cached or not), above everything that reads the
+    # session or the database: a cached anonymous page is answered from here (ea_portal.page_cache).
+    "ea_portal.page_cache.PageCacheMiddleware",
+    # Compresses public pages only: never one with a CSRF token or a logged-in user's content (BREACH).
+    "ea_portal.page_cache.PublicGZipMiddleware",
     "ea_portal.middleware.NulCharactersMiddleware",
     "django.contrib.sessions.middleware.SessionMiddleware",
     "django.middleware.common.CommonMiddleware",
@@ -238,10 +243,19 @@ if CACHE_URL:
             "BACKEND": "django.core.cache.backends.redis.RedisCache",
             "LOCATION": CACHE_URL,
             "KEY_PREFIX": os.environ.get("DJANGO_CACHE_KEY_PREFIX", "ea-portal"),
+            # Every anonymous page asks the cache first (the page cache): a Redis that stops answering must cost
+            # a page a second or two, not hang it. The page cache then renders as if there were none.
+            "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ea-portal"}}
+# Whole anonymous pages (and heavy fragments) from the cache, retired by the content version
+# (ea_portal.page_cache). On by default only with a shared cache: a publish must reach every process's pages.
+PAGE_CACHE = env_bool("DJANGO_PAGE_CACHE", default=bool(CACHE_URL))
+PAGE_CACHE_SECONDS = int(os.environ.get("DJANGO_PAGE_CACHE_SECONDS", "600"))
+# Never through the page cache: the load balancer's probes must not depend on the cache (nor wait for it).
+PAGE_CACHE_EXEMPT_PATHS = ["/healthz", "/readyz"]
 
 # The client's address (ea_portal.client_address): behind DJANGO_TRUSTED_PROXY_COUNT reverse proxies that each
 # append to X-Forwarded-For, the entry the outermost of ours appended; 0 (the default) means no proxy.

@@ -4,7 +4,9 @@ from django.contrib import messages
 from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
 
+from ea_portal import content_version
 from ea_portal.charts import Category, HorizontalBarChart
 from ea_portal.spreadsheets import csv_response
 from partnerships.filters import MatrixFilter
@@ -93,7 +95,8 @@ def partnership_coverage_chart(matrix):
 MATRIX_VIEWS = {"table", "partnerships"}
 
 
-def matrix(request):
+def render_matrix_content(request):
+    """The matrix page's body (the same for everyone) and whether its filters had errors."""
     matrix = build_matrix(request)
     view = request.GET.get("view") if request.GET.get("view") in MATRIX_VIEWS else "table"
     # The published examples chart is learning's (the examples_per_theme_chart tag in the template).
@@ -105,6 +108,20 @@ def matrix(request):
         "partnership_total": None if matrix.rows else Partnership.objects.count(),
         "coverage_chart": partnership_coverage_chart(matrix),
     }
+    content = render_to_string("partnerships/includes/matrix_content.html", context, request)
+    return content, bool(matrix.filterset.is_bound and matrix.filterset.form.errors)
+
+
+def matrix(request):
+    # The body is kept under the content version for each query string: anonymous visitors get the whole page from
+    # the page cache, and logged-in users (whose pages are never cached whole) skip the 150-row build too.
+    content, filter_errors = content_version.cached_fragment(
+        "matrix", request.META.get("QUERY_STRING", ""), lambda: render_matrix_content(request)
+    )
+    context = {"matrix_content": content}
+    if filter_errors:
+        # The title's "Error: " prefix looks for a form with errors among the page's context (error_summary).
+        context["filter_form"] = MatrixFilter(request.GET).form
     return render(request, "partnerships/matrix.html", context)
 
 

@@ -9,6 +9,7 @@ from django.http import JsonResponse
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.defaultfilters import date as format_date
 from django.utils import timezone
+from django.views.decorators.cache import never_cache
 from django.views.decorators.csrf import csrf_exempt
 from django.views.decorators.http import require_POST
 from django_ratelimit.core import is_ratelimited
@@ -98,6 +99,8 @@ def check_email(request):
     return render(request, "resources/newsletter_check_email.html")
 
 
+# never_cache: the page shows the subscriber's address; no shared cache (ea_portal.page_cache) may keep it.
+@never_cache
 def confirm(request, token):
     """GET shows a button (mail scanners follow links); POST confirms the sign-up."""
     try:
@@ -122,6 +125,7 @@ def confirm(request, token):
 # Mail clients send RFC 8058's one-click POST ("List-Unsubscribe=One-Click") without any CSRF token; the signed
 # token in the address is what authorises it, and it can only ever unsubscribe its own address.
 @csrf_exempt
+@never_cache
 def unsubscribe(request, token):
     subscriber = subscriber_from_unsubscribe_token(token)
     if subscriber is None:

@@ -229,3 +229,11 @@ def commit_callbacks_run_at_the_end_of_each_request(monkeypatch):
             return handle(self, environ)
 
     monkeypatch.setattr(ClientHandler, "__call__", handle_then_commit)
+
+
+@pytest.fixture(autouse=True)
+def pages_rendered_afresh(settings):
+    """Whole pages and fragments are never served from the cache (ea_portal.page_cache) unless a test asks: the
+    database is rolled back after each test but the cache is not, so a page cached by one test would be served,
+    stale, to the next. Off already without DJANGO_CACHE_URL; this keeps it off when a shell sets it."""
+    settings.PAGE_CACHE = False

@@ -14,6 +14,7 @@ PACKAGES = ["ea_portal", "partnerships", "learning", "resources"]
 LIBRARY = {
     "ea_portal.charts",
     "ea_portal.client_address",
+    "ea_portal.content_version",
     "ea_portal.feeds",
     "ea_portal.hooks",
     "ea_portal.links",

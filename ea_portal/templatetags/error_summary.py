@@ -6,12 +6,17 @@ the same forms are looked for here, so the title and the summary always agree wi
 
 from django import template
 from django.forms import BaseForm
+from django.utils.functional import LazyObject, empty
 from django_filters import FilterSet
 
 register = template.Library()
 
 
 def forms_in(value):
+    # A lazy value nobody has used yet is not a form, and using it would have side effects: the CSRF token's
+    # sets a cookie, which would keep every page out of the page cache (ea_portal.page_cache).
+    if isinstance(value, LazyObject) and value._wrapped is empty:
+        return
     if isinstance(value, BaseForm):
         yield value
     elif isinstance(value, FilterSet):

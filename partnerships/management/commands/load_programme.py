@@ -4,6 +4,7 @@ from django.contrib.auth import get_user_model
 from django.core.management.base import BaseCommand, CommandError
 from django.db import transaction
 
+from ea_portal import content_version
 from partnerships.models import Membership, MembershipRole, Partnership
 from partnerships.roles import facilitators_group
 
@@ -46,6 +47,8 @@ class Command(BaseCommand):
                 config.load_programme(stdout=self.stdout, update=update_seed)
         if demo_users:
             self.create_demo_users()
+        # Saves bump the content version as they commit; this covers whatever a loader wrote in bulk.
+        content_version.bump()
         self.stdout.write(self.style.SUCCESS("Programme data loaded."))
 
     @staticmethod
