@@ -1,3 +1,5 @@
+from functools import partial
+
 from ea_portal.navigation import MAIN_NAVIGATION
 from partnerships.roles import is_facilitator
 
@@ -12,7 +14,9 @@ def navigation(request):
             continue
         entry = {"label": item.label, "url": item.url(), "current": item.is_current(request.path)}
         if item.count is not None:
-            entry |= {"count": item.count(request), "count_label": item.count_label}
+            # A callable, which the template calls only where it draws the navigation: the admin's pages, which
+            # render with this context too but show no navigation, do not pay for the count.
+            entry |= {"count": partial(item.count, request), "count_label": item.count_label}
         items.append(entry)
     # A page inside two entries' sections (/faqs/queue/ is in /faqs/ too) is the current page of the more
     # specific one only: one link says aria-current.

@@ -77,6 +77,7 @@ QUESTIONS_PER_PAGE = 50
 def faq_queue(request):
     """Visitors' questions waiting for an answer, oldest first."""
     page_obj = Paginator(FAQ.objects.queue(), QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    remember_questions_waiting(request, page_obj.paginator.count)
     return render(request, "resources/faq_queue.html", {"questions": page_obj.object_list, "page_obj": page_obj})
 
 
