@@ -368,3 +368,32 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
         assert LearningExample.objects.count() == total
         rows = glance_rows(response.getvalue().decode())
         assert rows["Examples waiting for review"][0] == str(sum(1 for n in range(total) if n % 3 == 1))
+
+
+# National scale ------------------------------------------------------------------------------------------------
+
+
+@pytest.mark.django_db
+def test_at_150_partnerships_the_page_shows_the_20_that_contributed_most_and_the_csv_all(
+    client_for, programme, facilitator
+):
+    Partnership.objects.bulk_create(
+        Partnership(name=f"Partnership number {n}", slug=f"partnership-{n}", region="london", deck_order=100 + n)
+        for n in range(150 - Partnership.objects.count())
+    )
+    partnerships = list(Partnership.objects.order_by("deck_order", "name"))
+    # Partnership k (from the 131st on) contributes k - 129 drafts: the last twenty contributed most.
+    add_examples(
+        *[{"partnership": p, "state": State.DRAFT} for k, p in enumerate(partnerships) for _ in range(max(0, k - 129))]
+    )
+    client = client_for(facilitator)
+    response = client.get(DASHBOARD_URL)
+    html = response.getvalue().decode()
+    assert len(response.content) < 200_000
+    title = "Learning examples contributed by the 20 partnerships that have contributed most"
+    _, rows = chart_table(html, title)
+    assert list(rows) == [p.name for p in reversed(partnerships[-20:])]
+    assert "the CSV download lists them all" in html
+    _, *csv_rows = read_csv(client.get(reverse("dashboard:csv", args=["contributions"])))
+    assert len(csv_rows) == 150
+    assert [row[0] for row in csv_rows] == [p.name for p in partnerships]

@@ -2,21 +2,21 @@
 /dashboard/csv/<slug>/ with exactly the same rows, and each links to the portal's own list behind it.
 
 The figures are read in one aggregate query per source (DashboardData): the examples' queue, staleness and
-publications per month in one pass, the subscribers' statuses and confirmations per month in another, both
-gap counts in a third. The page makes the same number of queries however much content there is."""
+publications per month in one pass (a filtered COUNT per month, not a query per month), the subscribers'
+statuses and confirmations per month in another, both gap counts in a third.
+The page makes the same number of queries however much content there is."""
 
 from dataclasses import dataclass, field
 from datetime import date, timedelta
 from functools import cached_property
 
 from django.db.models import Count, Exists, Min, OuterRef, Q
-from django.db.models.functions import TruncMonth
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from ea_portal.charts import Category, ColumnChart, HorizontalBarChart
-from ea_portal.months import month_param, next_month, start_of
+from ea_portal.months import month_bounds, month_param
 from learning.coverage import published_example_of_theme, stale_cutoff
 from learning.models import LearningExample, State
 from partnerships.models import Partnership, Theme
@@ -42,29 +42,33 @@ def last_months(today, count=MONTHS_SHOWN):
     return months[::-1]
 
 
+def month_counts(field_name, months, condition=None):
+    """Aggregates counting the rows whose `field_name` falls in each of `months` (and that meet `condition`), one
+    filtered COUNT per month in a single pass over the rows. The months' bounds are computed here, in the portal's
+    time zone (Europe/London), so a row at 00:30 BST on 1 April counts in April; the database converts nothing
+    row by row, where grouping by TruncMonth would."""
+    counts = {}
+    for index, month in enumerate(months):
+        start, end = month_bounds(month)
+        in_month = Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+        counts[f"month_{index}"] = Count("pk", filter=in_month if condition is None else condition & in_month)
+    return counts
+
+
+def per_month(aggregates, months):
+    """{first day of month: count} from the aggregates month_counts named."""
+    return {month: aggregates[f"month_{index}"] for index, month in enumerate(months)}
+
+
 def count_per_month(queryset, field_name, months):
-    """{first day of month: count} of the rows whose `field_name` falls in each of `months`, grouped by the
-    database (TruncMonth in the portal's time zone, so a row at 00:30 BST on 1 April counts in April)."""
-    rows = (
-        queryset.filter(
-            **{f"{field_name}__gte": start_of(months[0]), f"{field_name}__lt": start_of(next_month(months[-1]))}
-        )
-        .annotate(month=TruncMonth(field_name))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    counts = {timezone.localtime(row["month"]).date(): row["count"] for row in rows}
-    return {month: counts.get(month, 0) for month in months}
+    """{first day of month: count} of the rows whose `field_name` falls in each of `months`, in one query."""
+    start, end = month_bounds(months[0])[0], month_bounds(months[-1])[1]
+    window = queryset.filter(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+    return per_month(window.aggregate(**month_counts(field_name, months)), months)
 
 
 def month_label(month):
     return month.strftime("%b %Y")
-
-
-def local_month(moment):
-    """The first day of the month a TruncMonth value stands for, in the portal's time zone."""
-    return timezone.localtime(moment).date()
 
 
 def portal_url(url_name, anchor="", **params):
@@ -126,28 +130,16 @@ class DashboardData:
     @cached_property
     def examples(self):
         """The review queue, its oldest item, the stale published examples and the examples published each month,
-        in one query grouped by month of publication (a row per month the programme has published in, and one
-        for the unpublished)."""
-        rows = (
-            LearningExample.objects.annotate(month=TruncMonth("published_at"))
-            .values("month")
-            .annotate(
-                queue=Count("pk", filter=Q(state=State.SUBMITTED)),
-                oldest_submitted=Min("submitted_at", filter=Q(state=State.SUBMITTED)),
-                stale=Count("pk", filter=Q(state=State.PUBLISHED, updated__lt=stale_cutoff(self.now))),
-                published=Count("pk", filter=Q(state=State.PUBLISHED)),
-            )
-            .order_by()
+        in one pass over the examples."""
+        published = Q(state=State.PUBLISHED)
+        submitted = Q(state=State.SUBMITTED)
+        aggregates = LearningExample.objects.aggregate(
+            queue=Count("pk", filter=submitted),
+            oldest_submitted=Min("submitted_at", filter=submitted),
+            stale=Count("pk", filter=published & Q(updated__lt=stale_cutoff(self.now))),
+            **month_counts("published_at", self.months, published),
         )
-        rows = list(rows)
-        per_month = {local_month(row["month"]): row["published"] for row in rows if row["month"] is not None}
-        oldest = [row["oldest_submitted"] for row in rows if row["oldest_submitted"] is not None]
-        return {
-            "queue": sum(row["queue"] for row in rows),
-            "oldest_submitted": min(oldest, default=None),
-            "stale": sum(row["stale"] for row in rows),
-            "per_month": {month: per_month.get(month, 0) for month in self.months},
-        }
+        return aggregates | {"per_month": per_month(aggregates, self.months)}
 
     @cached_property
     def questions(self):
@@ -166,20 +158,15 @@ class DashboardData:
 
     @cached_property
     def subscribers(self):
-        """Sign-ups by status, and confirmations per month, in one query grouped by both."""
-        rows = list(
-            Subscriber.objects.annotate(month=TruncMonth("confirmed_at"))
-            .values("status", "month")
-            .annotate(count=Count("pk"))
-            .order_by()
+        """Sign-ups by status, and confirmations per month, in one pass over the subscribers."""
+        aggregates = Subscriber.objects.aggregate(
+            **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in SubscriberStatus},
+            **month_counts("confirmed_at", self.months),
         )
-        by_status, per_month = {}, {}
-        for row in rows:
-            by_status[row["status"]] = by_status.get(row["status"], 0) + row["count"]
-            if row["month"] is not None:
-                month = local_month(row["month"])
-                per_month[month] = per_month.get(month, 0) + row["count"]
-        return {"by_status": by_status, "per_month": {month: per_month.get(month, 0) for month in self.months}}
+        return {
+            "by_status": {status: aggregates[f"status_{status}"] for status in SubscriberStatus},
+            "per_month": per_month(aggregates, self.months),
+        }
 
 
 def at_a_glance(data):
@@ -275,10 +262,17 @@ def contributions_per_partnership(data, shown=PARTNERSHIPS_SHOWN):
 
 
 def top_resources(data):
+    # The downloads are counted by resource alone first (an index-only grouping), and only the ten found are
+    # joined to their resources: joining every download to its resource first costs three times as much.
+    most = (
+        ResourceDownload.objects.values("resource_id")
+        .annotate(downloads_counted=Count("pk"))
+        .order_by("-downloads_counted", "resource_id")[:TOP_RESOURCES]
+    )
     resources = (
-        Resource.objects.annotate(downloads_counted=Count("downloads"))
-        .filter(downloads_counted__gt=0)
-        .order_by("-downloads_counted", "title")[:TOP_RESOURCES]
+        Resource.objects.filter(pk__in=most.values("resource_id"))
+        .annotate(downloads_counted=Count("downloads"))
+        .order_by("-downloads_counted", "title")
     )
     categories = [
         Category(resource.title, [resource.downloads_counted], resource.get_absolute_url()) for resource in resources
