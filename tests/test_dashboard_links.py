@@ -173,3 +173,35 @@ def test_a_superuser_who_is_staff_still_sees_the_admin_links(client_for, figures
     admin = get_user_model().objects.create_superuser("admin", "admin@example.org", "a-long-test-password-1")
     page = client_for(admin).get(DASHBOARD_URL).content.decode()
     assert f'href="{reverse("admin:resources_resourcedownload_changelist")}"' in page
+
+
+def test_no_page_two_clicks_from_the_dashboard_or_the_navigation_refuses_a_facilitator(
+    client_for, facilitator, figures
+):
+    """The issue's rule: no page a facilitator reaches from the portal's navigation or the dashboard returns 403
+    (or 404, or an error). Every link on the dashboard and the home page's navigation, and every link on the
+    pages those open, followed as a facilitator who is not staff."""
+    client = client_for(facilitator)
+
+    def portal_links(url):
+        response = client.get(url)
+        if response.status_code != 200 or not response["Content-Type"].startswith("text/html"):
+            return []
+        return [
+            href
+            for href in links(response.content.decode())
+            if href.startswith("/") and not href.startswith(("/static/", "/media/")) and "/download/" not in href
+        ]
+
+    first = set(portal_links(DASHBOARD_URL)) | set(portal_links(reverse("home")))
+    seen, refused = set(), {}
+    for url in sorted(first):
+        for href in [url, *portal_links(url)]:
+            if href in seen:
+                continue
+            seen.add(href)
+            status = client.get(href).status_code
+            if status in (403, 404) or status >= 500:
+                refused[href] = status
+    assert len(seen) > 100
+    assert refused == {}
