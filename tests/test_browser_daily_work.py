@@ -118,3 +118,19 @@ def test_facilitator_moves_an_approach_up(page, log_in_with_cookie, facilitator,
     page.goto(theme.get_absolute_url())
     text = page.locator("main").inner_text()
     assert text.index("Joint audits") < text.index("Peer review panels")
+
+
+def test_a_lead_has_no_facilitators_queue_and_is_told_so_at_their_lists(
+    page, log_in_with_cookie, lead_a, programme, axe
+):
+    FAQ.objects.create(question="Who chairs the board?")
+    log_in_with_cookie(lead_a)
+    page.goto("/")
+    navigation = page.get_by_role("navigation", name="Main")
+    assert navigation.get_by_role("link", name="Contribute").is_visible()
+    assert navigation.get_by_role("link", name="Questions").count() == 0
+    for path in ["/review/examples/", "/resources/downloads/", "/newsletter/subscribers/"]:
+        response = page.goto(path)
+        assert response.status == 403
+        arrive(page, heading="You do not have access to this page")
+    axe(page)
