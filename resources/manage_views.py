@@ -53,7 +53,7 @@ def resource_downloads(request):
         *RESOURCE_ORDERS[sort][1]
     )
     page_obj = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
-    context = {"form": form, "month": month, "sort": sort, "page_obj": page_obj}
+    context = {"form": form, "month": month, "order": RESOURCE_ORDERS[sort][0], "page_obj": page_obj}
     return render(request, "resources/resource_downloads.html", context)
 
 
