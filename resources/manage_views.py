@@ -52,7 +52,10 @@ def resource_downloads(request):
     resources = Resource.objects.annotate(downloads_counted=Count("downloads", filter=in_month)).order_by(
         *RESOURCE_ORDERS[sort][1]
     )
-    page_obj = Paginator(resources, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    paginator = Paginator(resources, RESOURCES_PER_PAGE)
+    # Counting the annotated query would join every download again; the annotation leaves out no resource.
+    paginator.count = Resource.objects.count()
+    page_obj = paginator.get_page(request.GET.get("page"))
     context = {"form": form, "month": month, "order": RESOURCE_ORDERS[sort][0], "page_obj": page_obj}
     return render(request, "resources/resource_downloads.html", context)
 
