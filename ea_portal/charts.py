@@ -7,6 +7,13 @@ module only lays them out.
 
 from dataclasses import dataclass, field
 
+
+def coordinate(value):
+    """An SVG coordinate to one decimal place, as text: what the templates draw without a filter per number
+    (floatformat's Decimal arithmetic was the dashboard's largest rendering cost), never localised."""
+    return f"{value:.1f}"
+
+
 # Colours with at least 3:1 contrast against white and against each other's neighbours, told apart by
 # the legend's labels too, never by colour alone.
 SERIES_COLOURS = ["#4b2a6e", "#0a58ca", "#1d6b2f", "#a4410e", "#6c757d", "#8a1c4a"]
@@ -25,8 +32,8 @@ class Category:
 
 @dataclass
 class Segment:
-    x: float
-    width: float
+    x: str
+    width: str
     value: int
     series: str
     colour: str
@@ -36,9 +43,9 @@ class Segment:
 class Bar:
     category: Category
     y: float
-    label_y: float
+    label_y: str
     segments: list
-    total_x: float
+    total_x: str
 
 
 @dataclass
@@ -106,18 +113,18 @@ class HorizontalBarChart:
             for (name, colour), value in zip(self.colours, category.values, strict=True):
                 width = value * scale
                 if value:
-                    segments.append(Segment(x, width, value, name, colour))
+                    segments.append(Segment(coordinate(x), coordinate(width), value, name, colour))
                 x += width
-            bars.append(Bar(category, y, y + self.bar_height * 0.7, segments, x + 6))
+            bars.append(Bar(category, y, coordinate(y + self.bar_height * 0.7), segments, coordinate(x + 6)))
         return bars
 
     def ticks(self):
         """About five evenly spaced whole-number ticks along the value axis."""
         if not self.maximum:
-            return [(self.label_width, 0)]
+            return [(coordinate(self.label_width), 0)]
         step = max(1, round(self.maximum / 5))
         scale = self.plot_width / self.maximum
-        return [(self.label_width + value * scale, value) for value in range(0, self.maximum + 1, step)]
+        return [(coordinate(self.label_width + value * scale), value) for value in range(0, self.maximum + 1, step)]
 
 
 @dataclass
@@ -172,10 +179,10 @@ class ColumnChart:
                 {
                     "category": category,
                     "x": x,
-                    "y": self.baseline - height,
-                    "height": height,
+                    "y": coordinate(self.baseline - height),
+                    "height": coordinate(height),
                     "label_x": x + self.column_width / 2,
-                    "value_y": self.baseline - height - 4,
+                    "value_y": coordinate(self.baseline - height - 4),
                 }
             )
         return columns

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from django.urls import reverse
 
 from partnerships.roles import is_facilitator, is_partnership_lead
+from resources.faq_views import questions_waiting
 
 
 def everyone(user):
@@ -23,6 +24,10 @@ class NavItem:
     # Paths under this prefix mark the entry as the current page; "" means the exact URL only.
     section: str = ""
     visible: Callable = field(default=everyone)
+    # A number shown beside the label, e.g. how many items wait there: (request) -> int, asked only of those the
+    # entry is visible to. `count_label` says what it counts, for screen readers.
+    count: Callable | None = None
+    count_label: str = ""
 
     def url(self):
         return reverse(self.url_name)
@@ -48,6 +53,14 @@ MAIN_NAVIGATION = [
     # Resources, FAQs and the newsletter (the engage page leads to sign-up and the archive).
     NavItem("Resources", "resources:resource_list", section="/resources/"),
     NavItem("FAQs", "resources:faq_list", section="/faqs/"),
+    NavItem(
+        "Questions",
+        "resources:faq_queue",
+        section="/faqs/queue/",
+        visible=is_facilitator,
+        count=questions_waiting,
+        count_label="waiting for an answer",
+    ),
     NavItem("Engage", "resources:engage", section="/engage/"),
     # The programme at a glance: the facilitators' dashboard (the public coverage page is linked from the matrix).
     NavItem("Dashboard", "dashboard:dashboard", section="/dashboard/", visible=is_facilitator),

@@ -7,7 +7,7 @@ from django.utils.http import urlencode
 
 from ea_portal.charts import Category, HorizontalBarChart
 from learning.models import LearningExample, Stage, State
-from partnerships.models import SiteApproach, Theme
+from partnerships.models import SiteApproach
 
 # The examples from NCB's deck have no stage (the deck gives none): they are counted as "Stage not recorded".
 STAGE_SEGMENTS = [*Stage.choices, ("", "Stage not recorded")]
@@ -120,10 +120,6 @@ def stale_examples(now=None):
 
 def published_example_of_theme(theme_ref):
     return LearningExample.objects.published().filter(themes=theme_ref)
-
-
-def themes_without_published_examples():
-    return Theme.objects.filter(~Exists(published_example_of_theme(OuterRef("pk"))))
 
 
 def marks_without_published_examples():

@@ -114,7 +114,8 @@ class UnpublishForm(forms.Form):
 class CuratedItemForm(forms.ModelForm):
     class Meta:
         model = CuratedItem
-        fields = ["theme", "kind", "group", "text", "source", "order"]
+        # No "order": items are put in order with the list's move up / move down buttons; new ones go last.
+        fields = ["theme", "kind", "group", "text", "source"]
         widgets = {"text": forms.Textarea(attrs={"rows": 5})}
 
     def __init__(self, *args, **kwargs):
@@ -122,4 +123,4 @@ class CuratedItemForm(forms.ModelForm):
         self.fields["text"].help_text = f"{self.fields['text'].help_text} {MARKDOWN_HELP}"
         self.helper = FormHelper()
         self.helper.form_tag = False
-        self.helper.layout = Layout("theme", "kind", "group", "text", "source", "order", Submit("save", "Save"))
+        self.helper.layout = Layout("theme", "kind", "group", "text", "source", Submit("save", "Save"))

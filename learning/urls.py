@@ -1,6 +1,6 @@
 from django.urls import path
 
-from learning import feeds, views
+from learning import curation_views, feeds, manage_views, views
 
 app_name = "learning"
 
@@ -23,8 +23,10 @@ urlpatterns = [
     path("contribute/", views.my_examples, name="my_examples"),
     path("contribute/new/", views.example_create, name="example_create"),
     path("review/", views.review_queue, name="review_queue"),
-    path("review/curation/", views.curation_list, name="curation_list"),
-    path("review/curation/new/", views.curation_create, name="curation_create"),
-    path("review/curation/<int:pk>/edit/", views.curation_edit, name="curation_edit"),
-    path("review/curation/<int:pk>/delete/", views.curation_delete, name="curation_delete"),
+    path("review/examples/", manage_views.all_examples, name="all_examples"),
+    path("review/curation/", curation_views.curation_list, name="curation_list"),
+    path("review/curation/new/", curation_views.curation_create, name="curation_create"),
+    path("review/curation/<int:pk>/edit/", curation_views.curation_edit, name="curation_edit"),
+    path("review/curation/<int:pk>/delete/", curation_views.curation_delete, name="curation_delete"),
+    path("review/curation/<int:pk>/move/", curation_views.curation_move, name="curation_move"),
 ]

@@ -2,16 +2,15 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Prefetch, Subquery
+from django.db.models import OuterRef, Subquery
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
-from django.urls import reverse
 from django.views.decorators.http import require_POST
 
 from ea_portal.hooks import related_examples
 from learning import workflow
 from learning.filters import LearningExampleFilter
-from learning.forms import ConfirmAnonymityForm, CuratedItemForm, LearningExampleForm, ReturnForm, UnpublishForm
+from learning.forms import ConfirmAnonymityForm, LearningExampleForm, ReturnForm, UnpublishForm
 from learning.history import StaleVersion, differences, restore_version, save_with_version
 from learning.models import (
     LEAD_EDITABLE_STATES,
@@ -341,46 +340,3 @@ def example_restore(request, slug, number):
     restored = restore_version(example, version, request.user)
     messages.success(request, f"Version {number} has been restored as version {restored.number}. Nothing was deleted.")
     return redirect("learning:example_history", slug=example.slug)
-
-
-# Curation of questions and approaches ---------------------------------------------------------------------
-
-
-@facilitator_required
-def curation_list(request):
-    themes = Theme.objects.prefetch_related(
-        Prefetch("curated_items", queryset=CuratedItem.objects.order_by("kind", "order", "pk"))
-    )
-    return render(request, "learning/curation_list.html", {"themes": themes})
-
-
-@facilitator_required
-def curation_create(request):
-    initial = {"theme": Theme.objects.filter(slug=request.GET.get("theme")).first(), "kind": request.GET.get("kind")}
-    form = CuratedItemForm(posted(request), initial=initial)
-    if request.method == "POST" and form.is_valid():
-        item = form.save()
-        messages.success(request, f"The {item.get_kind_display().lower()} has been added to {item.theme}.")
-        return redirect(f"{reverse('learning:curation_list')}#theme-{item.theme.slug}")
-    return render(request, "learning/curation_form.html", {"form": form})
-
-
-@facilitator_required
-def curation_edit(request, pk):
-    item = get_object_or_404(CuratedItem.objects.select_related("theme"), pk=pk)
-    form = CuratedItemForm(posted(request), instance=item)
-    if request.method == "POST" and form.is_valid():
-        item = form.save()
-        messages.success(request, f"The {item.get_kind_display().lower()} has been saved.")
-        return redirect(f"{reverse('learning:curation_list')}#theme-{item.theme.slug}")
-    return render(request, "learning/curation_form.html", {"form": form, "item": item})
-
-
-@facilitator_required
-def curation_delete(request, pk):
-    item = get_object_or_404(CuratedItem.objects.select_related("theme"), pk=pk)
-    if request.method == "POST":
-        item.delete()
-        messages.success(request, f"The {item.get_kind_display().lower()} has been removed from {item.theme}.")
-        return redirect(f"{reverse('learning:curation_list')}#theme-{item.theme.slug}")
-    return render(request, "learning/curation_confirm_delete.html", {"item": item})

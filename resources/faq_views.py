@@ -2,6 +2,8 @@
 
 from django.conf import settings
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.core.paginator import Paginator
 from django.db import transaction
 from django.db.models import Max
 from django.shortcuts import get_object_or_404, redirect, render
@@ -12,7 +14,7 @@ from django_ratelimit.decorators import ratelimit
 
 from ea_portal.links import absolute_url
 from ea_portal.mail import queue_email
-from partnerships.roles import facilitator_required
+from partnerships.roles import FACILITATORS_GROUP, facilitator_required
 from resources.forms import AskQuestionForm, FAQForm
 from resources.models import FAQ, FAQStatus
 
@@ -33,7 +35,10 @@ def ask_question(request):
             return render(request, "resources/rate_limited.html", {"what": "questions"}, status=429)
         form = AskQuestionForm(request.POST)
         if form.is_valid():
-            form.save()
+            # The question and the emails about it are stored together: no email for a question not saved.
+            with transaction.atomic():
+                faq = form.save()
+                tell_facilitators(faq)
             messages.success(
                 request,
                 "Thank you: your question has been sent to NCB's facilitators. "
@@ -45,11 +50,35 @@ def ask_question(request):
     return render(request, "resources/faq_ask.html", {"form": form})
 
 
+def tell_facilitators(faq):
+    """Queue an email to each active facilitator about a visitor's new question (one message each: their
+    addresses are not shown to one another). Sent by the worker once the question is stored."""
+    facilitators = (
+        get_user_model()
+        .objects.filter(is_active=True, groups__name=FACILITATORS_GROUP)
+        .exclude(email="")
+        .order_by("pk")
+        .distinct()
+    )
+    context = {
+        "question": faq.question,
+        "waiting": FAQ.objects.queue().count(),
+        "queue_url": absolute_url(reverse("resources:faq_queue")),
+    }
+    for facilitator in facilitators:
+        body = render_to_string("resources/email/question_asked.txt", {**context, "name": facilitator.first_name})
+        queue_email("A new question is waiting for an answer", body, [facilitator.email])
+
+
+QUESTIONS_PER_PAGE = 50
+
+
 @facilitator_required
 def faq_queue(request):
     """Visitors' questions waiting for an answer, oldest first."""
-    questions = FAQ.objects.queue()
-    return render(request, "resources/faq_queue.html", {"questions": questions})
+    page_obj = Paginator(FAQ.objects.queue(), QUESTIONS_PER_PAGE).get_page(request.GET.get("page"))
+    remember_questions_waiting(request, page_obj.paginator.count)
+    return render(request, "resources/faq_queue.html", {"questions": page_obj.object_list, "page_obj": page_obj})
 
 
 @facilitator_required
@@ -152,3 +181,18 @@ def faq_move(request, pk):
             FAQ.objects.bulk_update(siblings, ["order"])
             messages.success(request, f"Moved “{faq}” {'up' if target < index else 'down'}.")
     return redirect(f"{reverse('resources:faq_manage')}#{faq.anchor}")
+
+
+# The number of visitors' questions waiting, shown to facilitators in the navigation and on the dashboard -----
+
+
+def questions_waiting(request):
+    """How many questions wait for an answer: one COUNT on the queue's index, once per request."""
+    if not hasattr(request, "_questions_waiting"):
+        request._questions_waiting = FAQ.objects.queue().count()
+    return request._questions_waiting
+
+
+def remember_questions_waiting(request, count):
+    """For a page that has counted the queue already (the dashboard), so the navigation does not count again."""
+    request._questions_waiting = count

@@ -24,7 +24,7 @@ def form_helper(submit_label):
 
 
 # Addresses of pages beside the items' own ("resources/new/", "resources/feed/...").
-RESERVED_SLUGS = {"new", "feed"}
+RESERVED_SLUGS = {"new", "feed", "downloads"}
 
 
 def new_slug(queryset, text):

@@ -1,12 +1,13 @@
 from django.urls import path
 
-from resources import faq_views, feeds, newsletter_views, views
+from resources import faq_views, feeds, manage_views, newsletter_views, views
 
 app_name = "resources"
 
 urlpatterns = [
     path("resources/", views.resource_list, name="resource_list"),
     path("resources/new/", views.resource_create, name="resource_create"),
+    path("resources/downloads/", manage_views.resource_downloads, name="resource_downloads"),
     path("resources/feed/rss/", feeds.ResourcesFeed(), name="resource_feed_rss"),
     path("resources/feed/atom/", feeds.ResourcesAtomFeed(), name="resource_feed_atom"),
     path("resources/<slug:slug>/", views.resource_detail, name="resource_detail"),
@@ -27,6 +28,7 @@ urlpatterns = [
     path("newsletter/check-your-email/", newsletter_views.check_email, name="newsletter_check_email"),
     path("newsletter/confirm/<str:token>/", newsletter_views.confirm, name="newsletter_confirm"),
     path("newsletter/unsubscribe/<str:token>/", newsletter_views.unsubscribe, name="newsletter_unsubscribe"),
+    path("newsletter/subscribers/", manage_views.subscribers_summary, name="subscribers_summary"),
     path("newsletter/archive/", newsletter_views.archive, name="newsletter_archive"),
     path("newsletter/archive/new/", newsletter_views.issue_create, name="newsletter_issue_create"),
     path("newsletter/archive/<slug:slug>/", newsletter_views.issue_detail, name="newsletter_issue"),

@@ -21,6 +21,7 @@ LIBRARY = {
     "ea_portal.mail",
     "ea_portal.mail_tasks",
     "ea_portal.markdown",
+    "ea_portal.months",
     "ea_portal.spreadsheets",
     "ea_portal.text",
     "ea_portal.validators",

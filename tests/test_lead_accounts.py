@@ -107,7 +107,7 @@ def test_lead_list_query_count_is_fixed(client_for, facilitator, partnership_a, 
     for total in (3, 60):
         add_leads(total - Membership.objects.count())
         # 1 session, 2 user, 3 the user's groups (is_facilitator), 4 count for the paginator, 5 the page of
-        # memberships with their users and partnerships.
-        with django_assert_num_queries(5):
+        # memberships with their users and partnerships, 6 the questions waiting, for the navigation.
+        with django_assert_num_queries(6):
             response = client.get(LIST_URL)
         assert response.status_code == 200

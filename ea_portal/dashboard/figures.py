@@ -1,28 +1,32 @@
-"""The facilitators' dashboard figures. Each is one or a few aggregate queries, and each draws as a chart or
-table on /dashboard/ and downloads as CSV from /dashboard/csv/<slug>/ with exactly the same rows."""
+"""The facilitators' dashboard figures. Each draws as a chart or table on /dashboard/ and downloads as CSV from
+/dashboard/csv/<slug>/ with exactly the same rows, and each links to the portal's own list behind it.
+
+The figures are read in one aggregate query per source (DashboardData): the examples' queue, staleness and
+publications per month in one pass (a filtered COUNT per month, not a query per month), the subscribers'
+statuses and confirmations per month in another, both gap counts in a third.
+The page makes the same number of queries however much content there is."""
 
 from dataclasses import dataclass, field
-from datetime import date, datetime, time, timedelta
+from datetime import date, timedelta
+from functools import cached_property
 
-from django.db.models import Count, Min, Q
-from django.db.models.functions import TruncMonth
+from django.db.models import Count, Exists, Min, OuterRef, Q
 from django.urls import reverse
 from django.utils import timezone
 from django.utils.http import urlencode
 
 from ea_portal.charts import Category, ColumnChart, HorizontalBarChart
-from learning.coverage import (
-    example_list_url,
-    marks_without_published_examples,
-    stale_cutoff,
-    themes_without_published_examples,
-)
+from ea_portal.months import month_bounds, month_param
+from learning.coverage import published_example_of_theme, stale_cutoff
 from learning.models import LearningExample, State
-from partnerships.models import Partnership
+from partnerships.models import Partnership, Theme
 from resources.models import FAQ, Resource, ResourceDownload, Subscriber, SubscriberStatus
 
 MONTHS_SHOWN = 12
 TOP_RESOURCES = 10
+# At national scale (150 partnerships) a bar and a table row for each would make the page too heavy to use: the
+# page shows this many, the CSV download all of them.
+PARTNERSHIPS_SHOWN = 20
 
 
 # Months ----------------------------------------------------------------------------------------------------
@@ -38,39 +42,38 @@ def last_months(today, count=MONTHS_SHOWN):
     return months[::-1]
 
 
-def next_month(first_day):
-    return date(first_day.year + first_day.month // 12, first_day.month % 12 + 1, 1)
+def month_counts(field_name, months, condition=None):
+    """Aggregates counting the rows whose `field_name` falls in each of `months` (and that meet `condition`), one
+    filtered COUNT per month in a single pass over the rows. The months' bounds are computed here, in the portal's
+    time zone (Europe/London), so a row at 00:30 BST on 1 April counts in April; the database converts nothing
+    row by row, where grouping by TruncMonth would."""
+    counts = {}
+    for index, month in enumerate(months):
+        start, end = month_bounds(month)
+        in_month = Q(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+        counts[f"month_{index}"] = Count("pk", filter=in_month if condition is None else condition & in_month)
+    return counts
 
 
-def start_of(day):
-    """Midnight at the start of a day in the portal's time zone (Europe/London), as an aware datetime."""
-    return timezone.make_aware(datetime.combine(day, time.min))
+def per_month(aggregates, months):
+    """{first day of month: count} from the aggregates month_counts named."""
+    return {month: aggregates[f"month_{index}"] for index, month in enumerate(months)}
 
 
 def count_per_month(queryset, field_name, months):
-    """{first day of month: count} of the rows whose `field_name` falls in each of `months`, grouped by the
-    database (TruncMonth in the portal's time zone, so a row at 00:30 BST on 1 April counts in April)."""
-    rows = (
-        queryset.filter(
-            **{f"{field_name}__gte": start_of(months[0]), f"{field_name}__lt": start_of(next_month(months[-1]))}
-        )
-        .annotate(month=TruncMonth(field_name))
-        .values("month")
-        .annotate(count=Count("pk"))
-        .order_by()
-    )
-    counts = {timezone.localtime(row["month"]).date(): row["count"] for row in rows}
-    return {month: counts.get(month, 0) for month in months}
+    """{first day of month: count} of the rows whose `field_name` falls in each of `months`, in one query."""
+    start, end = month_bounds(months[0])[0], month_bounds(months[-1])[1]
+    window = queryset.filter(**{f"{field_name}__gte": start, f"{field_name}__lt": end})
+    return per_month(window.aggregate(**month_counts(field_name, months)), months)
 
 
 def month_label(month):
     return month.strftime("%b %Y")
 
 
-def admin_month_url(changelist, field_name, month, **params):
-    """An admin change list narrowed to one month (the admin's date lookups use the portal's time zone too)."""
-    params |= {f"{field_name}__year": month.year, f"{field_name}__month": month.month}
-    return f"{reverse(changelist)}?{urlencode(params)}"
+def portal_url(url_name, anchor="", **params):
+    query = f"?{urlencode(params)}" if params else ""
+    return f"{reverse(url_name)}{query}{'#' + anchor if anchor else ''}"
 
 
 def monthly_chart(chart_id, title, what, counts, url_for_month, value_label):
@@ -117,38 +120,75 @@ def days_since(moment, now):
     return None if moment is None else (now - moment) // timedelta(days=1)
 
 
-def at_a_glance(now):
-    # 1 the review queue and stale examples, in one pass over the examples.
-    examples = LearningExample.objects.aggregate(
-        queue=Count("pk", filter=Q(state=State.SUBMITTED)),
-        oldest_submitted=Min("submitted_at", filter=Q(state=State.SUBMITTED)),
-        stale=Count("pk", filter=Q(state=State.PUBLISHED, updated__lt=stale_cutoff(now))),
-    )
-    # 2 the visitors' questions waiting for an answer.
-    questions = FAQ.objects.queue().aggregate(waiting=Count("pk"), oldest=Min("created"))
+class DashboardData:
+    """The dashboard's numbers, each source read once, by the first figure that needs it."""
+
+    def __init__(self, now):
+        self.now = now
+        self.months = last_months(timezone.localdate(now))
+
+    @cached_property
+    def examples(self):
+        """The review queue, its oldest item, the stale published examples and the examples published each month,
+        in one pass over the examples."""
+        published = Q(state=State.PUBLISHED)
+        submitted = Q(state=State.SUBMITTED)
+        aggregates = LearningExample.objects.aggregate(
+            queue=Count("pk", filter=submitted),
+            oldest_submitted=Min("submitted_at", filter=submitted),
+            stale=Count("pk", filter=published & Q(updated__lt=stale_cutoff(self.now))),
+            **month_counts("published_at", self.months, published),
+        )
+        return aggregates | {"per_month": per_month(aggregates, self.months)}
+
+    @cached_property
+    def questions(self):
+        return FAQ.objects.queue().aggregate(waiting=Count("pk"), oldest=Min("created"))
+
+    @cached_property
+    def gaps(self):
+        """The themes with no published example, and the matrix marks (a partnership developing an approach) with
+        none from that partnership on that theme, counted in one query over the themes and their marks."""
+        theme_examples = published_example_of_theme(OuterRef("pk"))
+        mark_examples = theme_examples.filter(partnership=OuterRef("approaches__partnership"))
+        return Theme.objects.aggregate(
+            themes=Count("pk", distinct=True, filter=~Exists(theme_examples)),
+            marks=Count("approaches", filter=~Exists(mark_examples)),
+        )
+
+    @cached_property
+    def subscribers(self):
+        """Sign-ups by status, and confirmations per month, in one pass over the subscribers."""
+        aggregates = Subscriber.objects.aggregate(
+            **{f"status_{status}": Count("pk", filter=Q(status=status)) for status in SubscriberStatus},
+            **month_counts("confirmed_at", self.months),
+        )
+        return {
+            "by_status": {status: aggregates[f"status_{status}"] for status in SubscriberStatus},
+            "per_month": per_month(aggregates, self.months),
+        }
+
+
+def at_a_glance(data):
+    examples, questions, gaps = data.examples, data.questions, data.gaps
     coverage = reverse("dashboard:coverage")
     rows = [
         Glance(
             "Examples waiting for review",
             examples["queue"],
             reverse("learning:review_queue"),
-            days_since(examples["oldest_submitted"], now),
+            days_since(examples["oldest_submitted"], data.now),
         ),
         Glance(
             "Unanswered FAQ questions",
             questions["waiting"],
             reverse("resources:faq_queue"),
-            days_since(questions["oldest"], now),
+            days_since(questions["oldest"], data.now),
         ),
-        # 3 and 4: the gaps, counted.
-        Glance(
-            "Themes with no published example",
-            themes_without_published_examples().count(),
-            f"{coverage}#themes-without-examples",
-        ),
+        Glance("Themes with no published example", gaps["themes"], f"{coverage}#themes-without-examples"),
         Glance(
             "Matrix marks with no published example from that partnership",
-            marks_without_published_examples().count(),
+            gaps["marks"],
             f"{coverage}#marks-without-examples",
         ),
         Glance("Published examples not updated for more than a year", examples["stale"], f"{coverage}#stale-examples"),
@@ -159,16 +199,13 @@ def at_a_glance(now):
 # Learning examples ------------------------------------------------------------------------------------------
 
 
-def examples_published_per_month(now):
-    counts = count_per_month(LearningExample.objects.published(), "published_at", last_months(timezone.localdate(now)))
+def examples_published_per_month(data):
     return monthly_chart(
         "examples-published",
         "Learning examples published per month",
         "the learning examples first published",
-        counts,
-        lambda month: admin_month_url(
-            "admin:learning_learningexample_changelist", "published_at", month, state=State.PUBLISHED
-        ),
+        data.examples["per_month"],
+        lambda month: portal_url("learning:all_examples", state=State.PUBLISHED, published=month_param(month)),
         "Examples published",
     )
 
@@ -181,7 +218,9 @@ CONTRIBUTION_SERIES = [
 ]
 
 
-def contributions_per_partnership(now):
+def contributions_per_partnership(data, shown=PARTNERSHIPS_SHOWN):
+    """Each partnership's examples by state; on the page (`shown`) only the partnerships that contributed most
+    when there are more than that, in full in the CSV (shown=None)."""
     partnerships = Partnership.objects.annotate(
         **{
             f"contribution_{index}": Count("learning_examples", filter=q)
@@ -192,7 +231,7 @@ def contributions_per_partnership(now):
         Category(
             partnership.name,
             [getattr(partnership, f"contribution_{index}") for index in range(len(CONTRIBUTION_SERIES))],
-            example_list_url(partnership=partnership.slug),
+            portal_url("learning:all_examples", partnership=partnership.slug),
         )
         for partnership in partnerships
     ]
@@ -202,9 +241,15 @@ def contributions_per_partnership(now):
         f"Stacked bar chart of the {total} learning examples each partnership has contributed, divided by where "
         f"they are in review. {silent} of the {len(categories)} partnerships have contributed none yet."
     )
+    title = "Learning examples contributed by each partnership"
+    if shown is not None and len(categories) > shown:
+        # sorted() keeps the deck's order among partnerships with as many examples.
+        categories = sorted(categories, key=lambda category: -category.total)[:shown]
+        title = f"Learning examples contributed by the {shown} partnerships that have contributed most"
+        description += f" The chart shows the {shown} that have contributed most; the CSV download lists them all."
     return HorizontalBarChart(
         chart_id="contributions",
-        title="Learning examples contributed by each partnership",
+        title=title,
         description=description,
         series=[label for label, _ in CONTRIBUTION_SERIES],
         categories=categories,
@@ -216,11 +261,18 @@ def contributions_per_partnership(now):
 # Resources --------------------------------------------------------------------------------------------------
 
 
-def top_resources(now):
+def top_resources(data):
+    # The downloads are counted by resource alone first (an index-only grouping), and only the ten found are
+    # joined to their resources: joining every download to its resource first costs three times as much.
+    most = (
+        ResourceDownload.objects.values("resource_id")
+        .annotate(downloads_counted=Count("pk"))
+        .order_by("-downloads_counted", "resource_id")[:TOP_RESOURCES]
+    )
     resources = (
-        Resource.objects.annotate(downloads_counted=Count("downloads"))
-        .filter(downloads_counted__gt=0)
-        .order_by("-downloads_counted", "title")[:TOP_RESOURCES]
+        Resource.objects.filter(pk__in=most.values("resource_id"))
+        .annotate(downloads_counted=Count("downloads"))
+        .order_by("-downloads_counted", "title")
     )
     categories = [
         Category(resource.title, [resource.downloads_counted], resource.get_absolute_url()) for resource in resources
@@ -239,14 +291,14 @@ def top_resources(now):
     )
 
 
-def downloads_per_month(now):
-    counts = count_per_month(ResourceDownload.objects.all(), "downloaded_at", last_months(timezone.localdate(now)))
+def downloads_per_month(data):
+    counts = count_per_month(ResourceDownload.objects.all(), "downloaded_at", data.months)
     return monthly_chart(
         "downloads",
         "Resource downloads per month",
         "resource downloads",
         counts,
-        lambda month: admin_month_url("admin:resources_resourcedownload_changelist", "downloaded_at", month),
+        lambda month: portal_url("resources:resource_downloads", month=month_param(month), sort="downloads"),
         "Downloads",
     )
 
@@ -254,11 +306,10 @@ def downloads_per_month(now):
 # Newsletter -------------------------------------------------------------------------------------------------
 
 
-def subscribers_by_status(now):
-    counts = dict(Subscriber.objects.values_list("status").annotate(count=Count("pk")).order_by())
-    changelist = reverse("admin:resources_subscriber_changelist")
+def subscribers_by_status(data):
+    counts = data.subscribers["by_status"]
     categories = [
-        Category(label, [counts.get(status, 0)], f"{changelist}?{urlencode({'status': status})}")
+        Category(label, [counts.get(status, 0)], portal_url("resources:subscribers_summary", f"status-{status}"))
         for status, label in SubscriberStatus.choices
     ]
     description = "Bar chart of newsletter sign-ups by status: " + ", ".join(
@@ -275,14 +326,13 @@ def subscribers_by_status(now):
     )
 
 
-def subscriber_growth(now):
-    counts = count_per_month(Subscriber.objects.all(), "confirmed_at", last_months(timezone.localdate(now)))
+def subscriber_growth(data):
     return monthly_chart(
         "subscriber-growth",
         "New confirmed newsletter subscribers per month",
         "newsletter sign-ups confirmed",
-        counts,
-        lambda month: admin_month_url("admin:resources_subscriber_changelist", "confirmed_at", month),
+        data.subscribers["per_month"],
+        lambda month: portal_url("resources:subscribers_summary", f"month-{month_param(month)}"),
         "Sign-ups confirmed",
     )
 
@@ -299,7 +349,8 @@ FIGURES = {
 }
 
 
-def build_figure(slug, now):
-    figure = FIGURES[slug](now)
+def build_figure(slug, data, *, for_csv=False):
+    figure = contributions_per_partnership(data, shown=None) if for_csv and slug == "contributions" else None
+    figure = figure or FIGURES[slug](data)
     figure.csv_url = reverse("dashboard:csv", args=[slug])
     return figure

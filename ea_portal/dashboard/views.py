@@ -3,11 +3,12 @@ from django.http import Http404
 from django.shortcuts import render
 from django.utils import timezone
 
-from ea_portal.dashboard.figures import FIGURES, build_figure
+from ea_portal.dashboard.figures import FIGURES, DashboardData, build_figure
 from ea_portal.spreadsheets import csv_response
 from learning import coverage as gaps
 from partnerships.models import Theme
 from partnerships.roles import facilitator_required
+from resources.faq_views import remember_questions_waiting
 
 STALE_EXAMPLES_PER_PAGE = 25
 
@@ -33,15 +34,17 @@ def coverage(request):
 
 @facilitator_required
 def dashboard(request):
-    now = timezone.now()
-    figures = {slug.replace("-", "_"): build_figure(slug, now) for slug in FIGURES}
-    return render(request, "dashboard/dashboard.html", {"figures": figures, "now": now})
+    data = DashboardData(timezone.now())
+    figures = {slug.replace("-", "_"): build_figure(slug, data) for slug in FIGURES}
+    # The navigation shows the same count: counted once.
+    remember_questions_waiting(request, data.questions["waiting"])
+    return render(request, "dashboard/dashboard.html", {"figures": figures, "now": data.now})
 
 
 @facilitator_required
 def dashboard_csv(request, table):
     if table not in FIGURES:
         raise Http404("No such dashboard table.")
-    figure = build_figure(table, timezone.now())
+    figure = build_figure(table, DashboardData(timezone.now()), for_csv=True)
     rows = [figure.table_headings(), *figure.table_rows()]
     return csv_response(f"ea-portal-{table}-{timezone.localdate()}.csv", rows)
