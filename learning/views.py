@@ -312,9 +312,11 @@ def revision_edit(request, example):
     return render_form(request, example, form, status=status, **extra)
 
 
-def render_submit(request, example, form, missing, status=200, revision=None):
-    context = {"example": example, "form": form, "missing": missing, "revision": revision}
-    return render(request, "learning/example_submit.html", context, status=status)
+def render_submit(request, example, form, missing, revision=None):
+    # Posted while something is missing: refused, and the title says so (the confirmation form itself is fine).
+    refused = request.method == "POST" and bool(missing)
+    context = {"example": example, "form": form, "missing": missing, "revision": revision, "refused": refused}
+    return render(request, "learning/example_submit.html", context, status=400 if refused else 200)
 
 
 @login_required
@@ -330,14 +332,13 @@ def example_submit(request, slug):
         workflow.submit(request, example)
         messages.success(request, f"“{example.title}” has been submitted. NCB's facilitators have been told.")
         return redirect(example)
-    status = 400 if request.method == "POST" and missing else 200
-    return render_submit(request, example, form, missing, status=status)
+    return render_submit(request, example, form, missing)
 
 
 # Revisions of published examples --------------------------------------------------------------------------
 
 
-def render_revision(request, revision, status=200, **forms):
+def render_revision(request, revision, status=200, refused=False, **forms):
     example = revision.example
     facilitator = is_facilitator(request.user)
     context = {
@@ -352,6 +353,8 @@ def render_revision(request, revision, status=200, **forms):
         "may_publish": facilitator and workflow.can_revise(Action.REVISION_PUBLISH, revision) and example.is_published,
         "may_return": facilitator and workflow.can_revise(Action.REVISION_RETURN, revision) and example.is_published,
         "missing": workflow.missing_for(revision.content, request.user, publishing=True) if facilitator else [],
+        # Publishing was refused for what is missing (listed, each linked to its field): the title says so.
+        "refused": refused,
         "publish_form": forms.get("publish_form") or ConfirmAnonymityForm(prefix="publish", button="Publish"),
         "return_form": forms.get("return_form") or ReturnForm(prefix="return"),
     }
@@ -388,8 +391,7 @@ def revision_submit(request, slug):
             request, f"The revision of “{example.title}” has been submitted. NCB's facilitators have been told."
         )
         return redirect(revision)
-    status = 400 if request.method == "POST" and missing else 200
-    return render_submit(request, example, form, missing, status=status, revision=revision)
+    return render_submit(request, example, form, missing, revision=revision)
 
 
 def get_revision_for_facilitator(request, slug):
@@ -405,7 +407,9 @@ def revision_publish(request, slug):
     revision = get_revision_for_facilitator(request, slug)
     example = revision.example
     form = ConfirmAnonymityForm(request.POST, prefix="publish", button="Publish")
-    if workflow.missing_for(revision.content, request.user, publishing=True) or not form.is_valid():
+    if workflow.missing_for(revision.content, request.user, publishing=True):
+        return render_revision(request, revision, status=400, refused=True)
+    if not form.is_valid():
         return render_revision(request, revision, status=400, publish_form=form)
     try:
         workflow.publish_revision(request, revision)
@@ -463,16 +467,19 @@ def review_queue(request):
     return render(request, "learning/review_queue.html", {"page_obj": page_obj, "revision_page": revision_page})
 
 
-def render_review(request, example, status=200, **forms):
+def render_review(request, example, status=200, refused=False, **forms):
     context = {
         "example": example,
         "themes": example.themes.all(),
         "transitions": example.transitions.select_related("by")[:20],
+        "revision": open_revision(example) if example.is_published else None,
         "may_publish": workflow.can(Action.PUBLISH, example),
         # Publishing needs a summary and a theme, which a draft may lack: the page lists what is missing.
         "missing": workflow.missing_for(snapshot(example), request.user, publishing=True),
         "may_return": workflow.can(Action.RETURN, example),
         "may_unpublish": workflow.can(Action.UNPUBLISH, example),
+        # Publishing was refused for what is missing (listed, each linked to its field): the title says so.
+        "refused": refused,
         "publish_form": forms.get("publish_form") or ConfirmAnonymityForm(prefix="publish", button="Publish"),
         "return_form": forms.get("return_form") or ReturnForm(prefix="return"),
         "unpublish_form": forms.get("unpublish_form") or UnpublishForm(prefix="unpublish"),
@@ -497,7 +504,9 @@ def example_publish(request, slug):
     if not workflow.can(Action.PUBLISH, example):
         return refuse_transition(request, example, "published")
     form = ConfirmAnonymityForm(request.POST, prefix="publish", button="Publish")
-    if workflow.missing_for(snapshot(example), request.user, publishing=True) or not form.is_valid():
+    if workflow.missing_for(snapshot(example), request.user, publishing=True):
+        return render_review(request, example, status=400, refused=True)
+    if not form.is_valid():
         return render_review(request, example, status=400, publish_form=form)
     workflow.publish(request, example)
     messages.success(request, f"“{example.title}” is published. The partnership's leads have been told.")

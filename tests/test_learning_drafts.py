@@ -61,7 +61,7 @@ def test_submitting_an_incomplete_draft_lists_what_is_missing_linked_to_the_fiel
 
     # Posting anyway changes nothing, and the draft keeps everything written.
     response = lead.post(submit_url, {"anonymity_confirmed": "on"})
-    assert response.status_code == 400
+    assert response.status_code == 400 and "<title>Error: Submit" in response.content.decode()
     example.refresh_from_db()
     assert example.state == State.DRAFT and not example.transitions.exists()
 
@@ -88,7 +88,7 @@ def test_a_facilitator_needs_only_themes_and_summary_and_cannot_publish_without_
     response = client.post(
         reverse("learning:example_publish", args=[example.slug]), {"publish-anonymity_confirmed": "on"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 400 and "<title>Error: Review" in response.content.decode()
     example.refresh_from_db()
     assert example.state == State.DRAFT and example.published_at is None
 

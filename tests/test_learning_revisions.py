@@ -141,7 +141,8 @@ def test_submit_review_with_differences_return_and_publish(client_for, lead_a, f
     # Publishing needs the facilitator's own confirmation; then the revision is the published text.
     reviewer = client_for(facilitator)
     publish_url = reverse("learning:revision_publish", args=[published.slug])
-    assert reviewer.post(publish_url, {}).status_code == 400
+    response = reviewer.post(publish_url, {})
+    assert response.status_code == 400 and "Confirm that no child" in response.content.decode()
     published.refresh_from_db()
     assert published.summary == PUBLISHED_SUMMARY
     response = reviewer.post(publish_url, {"publish-anonymity_confirmed": "on"}, follow=True)
@@ -183,7 +184,7 @@ def test_publishing_refuses_a_revision_without_summary_or_themes(client_for, fac
     response = client.post(
         reverse("learning:revision_publish", args=[published.slug]), {"publish-anonymity_confirmed": "on"}
     )
-    assert response.status_code == 400
+    assert response.status_code == 400 and "<title>Error: Proposed revision" in response.content.decode()
     published.refresh_from_db()
     assert published.summary == PUBLISHED_SUMMARY and published.version == 1
 
@@ -261,6 +262,8 @@ def test_restoring_a_published_example_asks_then_proposes_a_revision(client_for,
     revision = open_revision_of(published)
     assert response.status_code == 302 and response["Location"] == revision.get_absolute_url()
     assert revision.note == "Restored from version 1" and revision.created_by == facilitator
+    review = client.get(reverse("learning:example_review", args=[published.slug])).content.decode()
+    assert "Review the proposed revision" in review and revision.get_absolute_url() in review
     published.refresh_from_db()
     assert published.version == 2 and published.impact_and_evidence.startswith("An audit of 40 cases")
     assert "An audit of 40 cases" in client_for(None).get(published.get_absolute_url()).content.decode()
