@@ -159,7 +159,11 @@ def _move_revision(revision, action, user, **details):
     """Move the revision on and record the step; returns the transition and the revision as now stored."""
     # Lock the revision and read it afresh: two facilitators deciding at once must not both act on it, and a
     # decision applies the content as it is now, not as it was when the page was opened.
-    locked = ExampleRevision.objects.select_for_update().select_related("example", "created_by").get(pk=revision.pk)
+    locked = (
+        ExampleRevision.objects.select_for_update(of=("self",))
+        .select_related("example__partnership", "created_by")
+        .get(pk=revision.pk)
+    )
     example = locked.example
     if locked.state not in REVISION_ALLOWED_FROM[action] or (
         action != Action.REVISION_WITHDRAW and example.state != State.PUBLISHED

@@ -11,7 +11,7 @@ from django.db import IntegrityError, transaction
 from django.urls import reverse
 from django.utils import timezone
 
-from learning.history import save_revision, snapshot
+from learning.history import apply_content, save_revision, snapshot
 from learning.models import Action, ExampleRevision, LearningExample, RevisionState, State, Transition
 from partnerships.models import Theme
 from tests.html import parse_tables, visible_text
@@ -390,3 +390,16 @@ def test_my_examples_query_count_is_fixed_with_revisions(client_for, lead_a, par
             response = client.get(reverse("learning:my_examples"))
         rows = parse_tables(response.content.decode())[0]["tbody"]
         assert len(rows) == min(total, 20) and all("Revision: draft" in row[2]["text"] for row in rows)
+
+
+@pytest.mark.django_db
+def test_the_review_page_warns_when_the_published_text_moved_on(client_for, facilitator, lead_a, published):
+    propose(client_for(lead_a), published, summary=PROPOSED_SUMMARY)
+    client = client_for(facilitator)
+    url = reverse("learning:revision_detail", args=[published.slug])
+    assert "The published text has changed since" not in visible_text(client.get(url).content)
+    # A correction straight to the example (as the admin makes) after the revision was started.
+    apply_content(published, {**snapshot(published), "title": "Corrected title"}, facilitator, note="In the admin")
+    text = visible_text(client.get(url).content)
+    assert "The published text has changed since this revision was started (from version 1 to version 2)" in text
+    assert "[removed: Corrected" in text, "the differences are against the text as it is now"
