@@ -97,6 +97,8 @@ def get_example_for_facilitator(request, slug):
 
 def may_change(request, example):
     """Facilitators, and the leads of the example's partnership, may change it (or propose a revision of it)."""
+    if not request.user.is_authenticated:
+        return False  # no query for the visitors who read most pages
     return LearningExample.objects.editable_by(request.user).filter(pk=example.pk).exists()
 
 
@@ -371,7 +373,8 @@ def refuse_revision_step(request, revision, action):
         request,
         f"The revision of “{revision.example.title}” is {revision.get_state_display().lower()}: it cannot be {action}.",
     )
-    return redirect(revision)
+    # The example's page, which links to the revision while one is open (another tab may have closed it).
+    return redirect(revision.example)
 
 
 @login_required
