@@ -352,7 +352,8 @@ class ExampleRevision(models.Model):
         ordering = ["-created"]
         constraints = [
             # At most one open revision per example: editing a published example opens it or carries on with it
-            # (learning.history.save_revision), and the example page links to "the" pending revision.
+            # (learning.history.save_revision), and the example page links to "the" pending revision. The states
+            # are OPEN_REVISION_STATES, spelt out so that the migration does not depend on a set's order.
             models.UniqueConstraint(
                 fields=["example"],
                 condition=Q(state__in=["draft", "submitted", "returned"]),
