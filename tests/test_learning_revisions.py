@@ -74,7 +74,7 @@ def test_a_lead_proposes_a_change_and_the_published_text_stays_live(client_for, 
     # The lead sees the pending revision on the example and on their list, and carries on editing it.
     lead = client_for(lead_a)
     page = visible_text(lead.get(published.get_absolute_url()).content)
-    assert "A proposed revision of this example is draft" in page and "Edit the proposed revision" in page
+    assert "This example has a proposed revision (draft)." in page and "Edit the proposed revision" in page
     rows = parse_tables(lead.get(reverse("learning:my_examples")).content.decode())[0]["tbody"]
     assert "Revision: draft" in rows[0][2]["text"]
     form = lead.get(reverse("learning:example_edit", args=[published.slug])).content.decode()
@@ -271,7 +271,7 @@ def test_restoring_a_published_example_asks_then_proposes_a_revision(client_for,
     # With a revision already open, restoring another version is refused and changes nothing.
     client = client_for(facilitator)
     response = client.post(reverse("learning:example_restore", args=[published.slug, 2]))
-    assert response.status_code == 409 and "already draft" in visible_text(response.content)
+    assert response.status_code == 409 and "already has a proposed revision (draft)" in visible_text(response.content)
     assert open_revision_of(published).note == "Restored from version 1"
 
 
