@@ -350,7 +350,9 @@ def render_revision(request, revision, status=200, refused=False, **forms):
         # The published text changed after the revision was started (in the admin, say): the differences below
         # are against the text as it is now, so publishing would also undo that change where they overlap.
         "moved_on": revision.based_on != example.version,
-        "may_edit": lead_may_edit_revision(request, revision),
+        # Once unpublished, the example itself is edited again; its old revision can only be withdrawn.
+        "may_edit": lead_may_edit_revision(request, revision) and example.is_published,
+        "may_withdraw": lead_may_edit_revision(request, revision),
         "may_submit": workflow.can_revise(Action.REVISION_SUBMIT, revision) and example.is_published,
         "may_publish": facilitator and workflow.can_revise(Action.REVISION_PUBLISH, revision) and example.is_published,
         "may_return": facilitator and workflow.can_revise(Action.REVISION_RETURN, revision) and example.is_published,

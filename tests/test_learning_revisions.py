@@ -403,3 +403,21 @@ def test_the_review_page_warns_when_the_published_text_moved_on(client_for, faci
     text = visible_text(client.get(url).content)
     assert "The published text has changed since this revision was started (from version 1 to version 2)" in text
     assert "[removed: Corrected" in text, "the differences are against the text as it is now"
+
+
+@pytest.mark.django_db
+def test_an_unpublished_example_is_edited_itself_and_its_old_revision_only_withdrawn(
+    client_for, lead_a, facilitator, published
+):
+    propose(client_for(lead_a), published, summary=PROPOSED_SUMMARY)
+    client_for(facilitator).post(reverse("learning:example_unpublish", args=[published.slug]))
+    lead = client_for(lead_a)
+    page = visible_text(lead.get(reverse("learning:revision_detail", args=[published.slug])).content)
+    assert "Withdraw the revision" in page and "Edit the revision" not in page and "Submit the revision" not in page
+    response = lead.post(reverse("learning:revision_submit", args=[published.slug]), {"anonymity_confirmed": "on"})
+    assert response.status_code == 302 and open_revision_of(published).state == RevisionState.DRAFT
+    # Editing now changes the (unpublished) example itself.
+    published.refresh_from_db()
+    lead.post(reverse("learning:example_edit", args=[published.slug]), example_form_data(published, title="Renamed"))
+    published.refresh_from_db()
+    assert published.title == "Renamed" and published.version == 2
