@@ -3,7 +3,7 @@ from django.contrib import admin
 from django.db.models import F
 
 from learning.history import StaleVersion, record_version
-from learning.models import CuratedItem, ExampleVersion, LearningExample, Transition
+from learning.models import CuratedItem, ExampleRevision, ExampleVersion, LearningExample, Transition
 
 
 class TransitionInline(admin.TabularInline):
@@ -94,4 +94,21 @@ class ExampleVersionAdmin(admin.ModelAdmin):
     readonly_fields = ["example", "number", "content", "saved_by", "saved_at", "note"]
 
     def has_add_permission(self, request):
+        return False
+
+
+@admin.register(ExampleRevision)
+class ExampleRevisionAdmin(admin.ModelAdmin):
+    """Read only: revisions are written, reviewed and published in the portal, where each step is recorded."""
+
+    list_display = ["example", "state", "created_by", "created", "submitted_at", "decided_by"]
+    list_filter = ["state"]
+    list_select_related = ["example", "created_by", "decided_by"]
+    search_fields = ["example__title"]
+    readonly_fields = [field.name for field in ExampleRevision._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
         return False

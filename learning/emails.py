@@ -33,13 +33,14 @@ def lead_addresses(example, also=None):
     return sorted(emails)
 
 
-def send_transition_email(transition, recipients):
+def send_transition_email(transition, recipients, url=None):
+    """Tell `recipients` of a review step; `url` is the page to open (the example's, unless a revision's)."""
     if not recipients:
         return
     context = {
         "transition": transition,
         "example": transition.example,
-        "example_url": absolute_url(transition.example.get_absolute_url()),
+        "example_url": absolute_url(url or transition.example.get_absolute_url()),
     }
     subject = render_to_string("learning/email/transition_subject.txt", context)
     body = render_to_string("learning/email/transition_body.txt", context)

@@ -40,11 +40,12 @@ class LearningExampleForm(forms.ModelForm):
         self.fields["themes"].queryset = Theme.objects.all()
         self.fields["stage"].choices = Stage.choices
         partnership = self.fields["partnership"]
-        # The model leaves stage and contact empty for what NCB's deck gives without them: partnerships' leads
-        # always give both; facilitators may leave them empty, as the deck does.
+        # A draft needs only its title, so that nothing written is lost to validation: what submitting needs
+        # (themes, summary and, from partnerships' leads, a stage and a named contact) is checked when the
+        # example is submitted (learning.workflow.missing_for), and the submit page links back to each field.
+        self.fields["themes"].required = False
+        self.fields["summary"].required = False
         if not is_facilitator(user):
-            self.fields["stage"].required = True
-            self.fields["contact_name"].required = True
             # Leads write for their own partnerships only, and must pick one.
             partnership.queryset = Partnership.objects.filter(pk__in=led_partnership_ids(user)).order_by("name")
             partnership.required = True
@@ -63,7 +64,10 @@ class LearningExampleForm(forms.ModelForm):
             Fieldset("The example", *[name for name, _ in SECTIONS]),
             Fieldset("Named contact", "contact_name", "contact_role", "contact_email"),
             "version",
-            HTML('<p class="small">Saving keeps a copy of every version.</p>'),
+            HTML(
+                '<p class="small">Only the title is needed to save: the rest is needed before the example is '
+                "submitted for review. Saving keeps a copy of every version.</p>"
+            ),
             Submit("save", "Save"),
         )
 

@@ -4,6 +4,7 @@ from django.conf import settings
 from django.db import models
 from django.db.models import Count, Q
 from django.urls import reverse
+from django.utils import timezone
 
 from ea_portal.markdown import (
     LONG_MARKDOWN_LENGTH,
@@ -112,12 +113,15 @@ class LearningExample(RendersMarkdown, models.Model):
         related_name="learning_examples",
         help_text="Leave empty for a cross-cutting example written by NCB.",
     )
-    themes = models.ManyToManyField(Theme, related_name="learning_examples")
+    # Summary and themes may be empty while the example is a draft (a draft needs only its title); submitting and
+    # publishing require them (learning.workflow.missing_for).
+    themes = models.ManyToManyField(Theme, related_name="learning_examples", blank=True)
     # Empty for the examples loaded from NCB's deck, which gives no stage; the form asks leads for one.
     stage = models.CharField(max_length=30, choices=Stage.choices, blank=True, default="")
     summary = models.TextField(
         max_length=SHORT_MARKDOWN_LENGTH,
         validators=markdown_validators(SHORT_MARKDOWN_LENGTH),
+        blank=True,
         help_text="One paragraph: what the approach is and why it matters.",
     )
     context = models.TextField(
@@ -166,6 +170,9 @@ class LearningExample(RendersMarkdown, models.Model):
     # The last change to the content; workflow transitions leave it alone.
     updated = models.DateTimeField(auto_now=True)
     submitted_at = models.DateTimeField(null=True, blank=True)
+    # The latest thing that happened to the example: a content save, a review step or a change to its proposed
+    # revision. "Last changed" on /contribute/ shows it and orders by it (a return leaves `updated` alone).
+    last_activity = models.DateTimeField(default=timezone.now, editable=False)
     # The first publication; the dashboard counts examples published per month from it.
     published_at = models.DateTimeField(null=True, blank=True)
     # Loaded from NCB's interim learning deck: pages name that source instead of the day it was loaded.
@@ -188,13 +195,27 @@ class LearningExample(RendersMarkdown, models.Model):
             models.Index(fields=["state", "-published_at"], name="example_state_published_idx"),
             # The review queue lists submitted examples oldest first.
             models.Index(fields=["state", "submitted_at"], name="example_state_submitted_idx"),
+            # /contribute/ lists the examples a user may edit, most recently changed first.
+            models.Index(fields=["-last_activity"], name="example_last_activity_idx"),
         ]
 
     def __str__(self):
         return self.title
 
+    def save(self, *args, update_fields=None, **kwargs):
+        # Every content save is activity; a save of chosen fields (a review step) says itself whether it is.
+        if update_fields is None:
+            self.last_activity = timezone.now()
+        super().save(*args, update_fields=update_fields, **kwargs)
+
     def get_absolute_url(self):
         return reverse("learning:example_detail", args=[self.slug])
+
+    def touch(self):
+        """Record activity that does not save the example (a change to its proposed revision), without the
+        save signals: the published text has not changed."""
+        self.last_activity = timezone.now()
+        LearningExample.objects.filter(pk=self.pk).update(last_activity=self.last_activity)
 
     @property
     def is_published(self):
@@ -219,6 +240,11 @@ class Action(models.TextChoices):
     PUBLISH = "publish", "Published"
     RETURN = "return", "Returned with feedback"
     UNPUBLISH = "unpublish", "Unpublished"
+    # Steps of a proposed revision of a published example (ExampleRevision): the example stays published.
+    REVISION_SUBMIT = "revision-submit", "Revision submitted for review"
+    REVISION_RETURN = "revision-return", "Revision returned with feedback"
+    REVISION_PUBLISH = "revision-publish", "Revision published"
+    REVISION_WITHDRAW = "revision-withdraw", "Revision withdrawn"
 
 
 class Transition(models.Model):
@@ -272,6 +298,82 @@ class ExampleVersion(models.Model):
 
     def get_absolute_url(self):
         return reverse("learning:example_history", args=[self.example.slug])
+
+
+class RevisionState(models.TextChoices):
+    """Where a proposed revision of a published example is. Only an open one (draft, submitted, returned) can
+    still change; the published text stays live until the revision is published."""
+
+    DRAFT = "draft", "Draft"
+    SUBMITTED = "submitted", "Submitted for review"
+    RETURNED = "returned", "Returned with feedback"
+    PUBLISHED = "published", "Published"
+    WITHDRAWN = "withdrawn", "Withdrawn"
+
+
+OPEN_REVISION_STATES = frozenset({RevisionState.DRAFT, RevisionState.SUBMITTED, RevisionState.RETURNED})
+# States in which the example's partnership leads may still edit and submit a revision (facilitators always may).
+LEAD_EDITABLE_REVISION_STATES = frozenset({RevisionState.DRAFT, RevisionState.RETURNED})
+
+
+class ExampleRevisionQuerySet(models.QuerySet):
+    def open(self):
+        return self.filter(state__in=OPEN_REVISION_STATES)
+
+
+class ExampleRevision(models.Model):
+    """A proposed change to a published example, waiting beside it: the published text stays live until a
+    facilitator publishes the revision (learning.workflow.publish_revision), which saves it as a new version."""
+
+    example = models.ForeignKey(LearningExample, on_delete=models.CASCADE, related_name="revisions")
+    state = models.CharField(max_length=20, choices=RevisionState.choices, default=RevisionState.DRAFT)
+    # The proposed content, in the shape of ExampleVersion.content (learning.history.snapshot).
+    content = models.JSONField()
+    # The example's version the revision started from: the review page warns if the example has moved on.
+    based_on = models.PositiveIntegerField()
+    # Optimistic locking of the revision itself, as LearningExample.version does for the example.
+    version = models.PositiveIntegerField(default=1)
+    note = models.CharField(max_length=200, blank=True, help_text="Where the revision came from, if restored.")
+    feedback = models.TextField(blank=True, help_text="NCB's latest feedback when the revision was returned.")
+    created_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    created = models.DateTimeField(auto_now_add=True)
+    updated = models.DateTimeField(auto_now=True)
+    submitted_at = models.DateTimeField(null=True, blank=True)
+    decided_by = models.ForeignKey(
+        settings.AUTH_USER_MODEL, on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
+    )
+    decided_at = models.DateTimeField(null=True, blank=True)
+
+    objects = ExampleRevisionQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["-created"]
+        constraints = [
+            # At most one open revision per example: editing a published example opens it or carries on with it
+            # (learning.history.save_revision), and the example page links to "the" pending revision. The states
+            # are OPEN_REVISION_STATES, spelt out so that the migration does not depend on a set's order.
+            models.UniqueConstraint(
+                fields=["example"],
+                condition=Q(state__in=["draft", "submitted", "returned"]),
+                name="examplerevision_one_open_per_example",
+            ),
+        ]
+        indexes = [
+            # The review queue lists submitted revisions oldest first.
+            models.Index(fields=["state", "submitted_at"], name="examplerevision_state_idx"),
+        ]
+
+    def __str__(self):
+        return f"{self.example}: revision ({self.get_state_display().lower()})"
+
+    def get_absolute_url(self):
+        return reverse("learning:revision_detail", args=[self.example.slug])
+
+    @property
+    def is_open(self):
+        return self.state in OPEN_REVISION_STATES
 
 
 class ItemKind(models.TextChoices):

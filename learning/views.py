@@ -2,7 +2,7 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied
 from django.core.paginator import Paginator
-from django.db.models import OuterRef, Subquery
+from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
@@ -11,15 +11,29 @@ from ea_portal.hooks import related_examples
 from learning import workflow
 from learning.filters import LearningExampleFilter
 from learning.forms import ConfirmAnonymityForm, LearningExampleForm, ReturnForm, UnpublishForm
-from learning.history import StaleVersion, differences, restore_version, save_with_version
+from learning.history import (
+    StaleVersion,
+    content_differences,
+    differences,
+    form_content,
+    open_revision,
+    restore_version,
+    save_revision,
+    save_with_version,
+    snapshot,
+    with_content,
+)
 from learning.models import (
+    LEAD_EDITABLE_REVISION_STATES,
     LEAD_EDITABLE_STATES,
     STAGE_EXPLANATIONS,
     Action,
     CuratedItem,
+    ExampleRevision,
     ExampleVersion,
     ItemKind,
     LearningExample,
+    RevisionState,
     Stage,
     State,
     Transition,
@@ -35,6 +49,11 @@ RELATED_EXAMPLES = 5
 STALE_MESSAGE = (
     "Someone else saved this example after you opened it, so your changes have not been saved. Your text is "
     "still in the form below: copy what you need, then open the latest version and add your changes to it."
+)
+STALE_REVISION_MESSAGE = (
+    "Someone else changed the proposed revision of this example after you opened it (or it has been published "
+    "or withdrawn), so your changes have not been saved. Your text is still in the form below: copy what you "
+    "need, then open the latest version and add your changes to it."
 )
 
 
@@ -73,6 +92,29 @@ def get_example_for_facilitator(request, slug):
     if not is_facilitator(request.user):
         raise PermissionDenied
     return example
+
+
+def may_change(request, example):
+    """Facilitators, and the leads of the example's partnership, may change it (or propose a revision of it)."""
+    if not request.user.is_authenticated:
+        return False  # no query for the visitors who read most pages
+    return LearningExample.objects.editable_by(request.user).filter(pk=example.pk).exists()
+
+
+def get_revision(request, slug):
+    """The example's open revision, for those who may change the example. 404 for anyone else, even when the
+    example itself is published: the public never sees a revision, nor another partnership's lead that one
+    exists."""
+    example = get_visible_example(request, slug)
+    revision = open_revision(example) if may_change(request, example) else None
+    if revision is None:
+        raise Http404
+    revision.example = example
+    return revision
+
+
+def lead_may_edit_revision(request, revision):
+    return is_facilitator(request.user) or revision.state in LEAD_EDITABLE_REVISION_STATES
 
 
 def require_contributor(user):
@@ -116,16 +158,17 @@ def example_detail(request, slug):
     # Ranked by shared themes, then (on PostgreSQL) similar wording, then recency: see
     # ea_portal.search.related, which provides the hook.
     related = related_examples(example, [theme.pk for theme in themes], limit=RELATED_EXAMPLES)
-    facilitator = is_facilitator(request.user)
-    may_edit = not example.is_published and (
-        facilitator or LearningExample.objects.editable_by(request.user).filter(pk=example.pk).exists()
-    )
+    changer = may_change(request, example)
+    may_edit = changer and not example.is_published and lead_may_edit_now(request, example)
     context = {
         "example": example,
         "themes": themes,
         "related": related,
-        "may_edit": may_edit and lead_may_edit_now(request, example),
+        "may_edit": may_edit,
         "may_submit": may_edit and workflow.can(Action.SUBMIT, example),
+        # A published example is changed through a revision that waits beside it (learning.history).
+        "may_propose": changer and example.is_published,
+        "revision": open_revision(example) if changer else None,
         "feedback": workflow.latest_feedback(example) if may_edit else None,
     }
     return render(request, "learning/example_detail.html", context)
@@ -138,13 +181,29 @@ def example_detail(request, slug):
 def my_examples(request):
     require_contributor(request.user)
     latest_feedback = Transition.objects.filter(
-        example=OuterRef("pk"), action__in=[Action.RETURN, Action.UNPUBLISH]
+        example=OuterRef("pk"), action__in=[Action.RETURN, Action.UNPUBLISH, Action.REVISION_RETURN]
     ).exclude(feedback="")
+    # The state of the example's open revision, as its label, in the same query as the list.
+    revision_state = (
+        ExampleRevision.objects.open()
+        .filter(example=OuterRef("pk"))
+        .annotate(
+            label=Case(
+                *[When(state=value, then=Value(label)) for value, label in RevisionState.choices],
+                output_field=CharField(),
+            )
+        )
+    )
     examples = (
         LearningExample.objects.editable_by(request.user)
         .select_related("partnership")
-        .annotate(latest_feedback=Subquery(latest_feedback.values("feedback")[:1]))
-        .order_by("-updated")
+        .annotate(
+            latest_feedback=Subquery(latest_feedback.values("feedback")[:1]),
+            revision_state=Subquery(revision_state.values("state")[:1]),
+            revision_label=Subquery(revision_state.values("label")[:1]),
+        )
+        # Most recent activity first, a return or a change to a revision included (example_last_activity_idx).
+        .order_by("-last_activity", "-pk")
     )
     state = request.GET.get("state", "")
     if state in State.values:
@@ -172,24 +231,34 @@ def example_create(request):
     return render(request, "learning/example_form.html", {"form": form})
 
 
+def render_form(request, example, form, status=200, **extra):
+    return render(request, "learning/example_form.html", {"form": form, "example": example, **extra}, status=status)
+
+
+def refuse_locked_edit(request, example, message, form, **extra):
+    """The example (or its revision) is with NCB: say so. A form posted from a tab opened before that keeps
+    what was written on the page so that it can be copied, and nothing is saved."""
+    if request.method != "POST":
+        messages.warning(request, message)
+        return redirect(extra.get("revision") or example)
+    form.is_valid()
+    form.add_error(None, message + " Your text below has not been saved: copy anything you need.")
+    return render_form(request, example, form, status=409, **extra)
+
+
 @login_required
 def example_edit(request, slug):
     example = get_example_for_editing(request, slug)
-    locked_message = (
-        f"“{example.title}” is {example.get_state_display().lower()}, so it cannot be edited now. "
-        "NCB will return it to you if it needs changes."
-    )
-    if not lead_may_edit_now(request, example):
-        if request.method != "POST":
-            messages.warning(request, locked_message)
-            return redirect(example)
-        # Submitted (or published) from another tab while this form was open: keep what they wrote on the
-        # page so that it can be copied, and save nothing.
-        form = LearningExampleForm(request.POST, instance=example, user=request.user)
-        form.is_valid()
-        form.add_error(None, locked_message + " Your text below has not been saved: copy anything you need.")
-        return render(request, "learning/example_form.html", {"form": form, "example": example}, status=409)
+    if example.is_published:
+        return revision_edit(request, example)
     form = LearningExampleForm(posted(request), instance=example, user=request.user)
+    feedback = workflow.latest_feedback(example) if example.state in {State.RETURNED, State.UNPUBLISHED} else None
+    if not lead_may_edit_now(request, example):
+        message = (
+            f"“{example.title}” is {example.get_state_display().lower()}, so it cannot be edited now. "
+            "NCB will return it to you if it needs changes."
+        )
+        return refuse_locked_edit(request, example, message, form)
     status = 200
     if request.method == "POST" and form.is_valid():
         try:
@@ -200,7 +269,57 @@ def example_edit(request, slug):
         else:
             messages.success(request, f"Your changes to “{example.title}” have been saved.")
             return redirect(example)
-    return render(request, "learning/example_form.html", {"form": form, "example": example}, status=status)
+    return render_form(request, example, form, status=status, feedback=feedback)
+
+
+def revision_edit(request, example):
+    """Editing a published example changes its open revision (opening one if needed), never the live text."""
+    revision = open_revision(example)
+    content = revision.content if revision else snapshot(example)
+    form = LearningExampleForm(
+        posted(request),
+        instance=with_content(example, content),
+        # The revision's own version for its lock; 0 when the editor starts from the published text.
+        initial={"themes": content["themes"], "version": revision.version if revision else 0},
+        user=request.user,
+    )
+    extra = {
+        "revision": revision,
+        "proposing": True,
+        "feedback": workflow.latest_feedback(example, revision=True)
+        if revision and revision.state == RevisionState.RETURNED
+        else None,
+    }
+    if revision and not lead_may_edit_revision(request, revision):
+        message = (
+            f"The proposed revision of “{example.title}” is with NCB for review, so it cannot be edited now. "
+            "NCB will return it to you if it needs changes."
+        )
+        return refuse_locked_edit(request, example, message, form, **extra)
+    status = 200
+    if request.method == "POST" and form.is_valid():
+        try:
+            revision = save_revision(
+                example, form_content(form), request.user, expected_version=form.cleaned_data["version"]
+            )
+        except StaleVersion:
+            form.add_error(None, STALE_REVISION_MESSAGE)
+            status = 409
+        else:
+            messages.success(
+                request,
+                f"Your changes are saved in the proposed revision of “{example.title}”. The published text has not "
+                "changed: it stays as it is until NCB publishes the revision.",
+            )
+            return redirect(revision)
+    return render_form(request, example, form, status=status, **extra)
+
+
+def render_submit(request, example, form, missing, revision=None):
+    # Posted while something is missing: refused, and the title says so (the confirmation form itself is fine).
+    refused = request.method == "POST" and bool(missing)
+    context = {"example": example, "form": form, "missing": missing, "revision": revision, "refused": refused}
+    return render(request, "learning/example_submit.html", context, status=400 if refused else 200)
 
 
 @login_required
@@ -210,11 +329,131 @@ def example_submit(request, slug):
         messages.warning(request, f"“{example.title}” is {example.get_state_display().lower()} already.")
         return redirect(example)
     form = ConfirmAnonymityForm(posted(request))
-    if request.method == "POST" and form.is_valid():
+    # A draft may be incomplete; submitting may not. The page lists what is missing, each linked to its field.
+    missing = workflow.missing_for(snapshot(example), request.user)
+    if request.method == "POST" and not missing and form.is_valid():
         workflow.submit(request, example)
         messages.success(request, f"“{example.title}” has been submitted. NCB's facilitators have been told.")
         return redirect(example)
-    return render(request, "learning/example_submit.html", {"example": example, "form": form})
+    return render_submit(request, example, form, missing)
+
+
+# Revisions of published examples --------------------------------------------------------------------------
+
+
+def render_revision(request, revision, status=200, refused=False, **forms):
+    example = revision.example
+    facilitator = is_facilitator(request.user)
+    context = {
+        "example": example,
+        "revision": revision,
+        "differences": content_differences(snapshot(example), revision.content),
+        # The published text changed after the revision was started (in the admin, say): the differences below
+        # are against the text as it is now, so publishing would also undo that change where they overlap.
+        "moved_on": revision.based_on != example.version,
+        # Once unpublished, the example itself is edited again; its old revision can only be withdrawn.
+        "may_edit": lead_may_edit_revision(request, revision) and example.is_published,
+        "may_withdraw": lead_may_edit_revision(request, revision),
+        "may_submit": workflow.can_revise(Action.REVISION_SUBMIT, revision) and example.is_published,
+        "may_publish": facilitator and workflow.can_revise(Action.REVISION_PUBLISH, revision) and example.is_published,
+        "may_return": facilitator and workflow.can_revise(Action.REVISION_RETURN, revision) and example.is_published,
+        "missing": workflow.missing_for(revision.content, request.user, publishing=True) if facilitator else [],
+        # Publishing was refused for what is missing (listed, each linked to its field): the title says so.
+        "refused": refused,
+        "publish_form": forms.get("publish_form") or ConfirmAnonymityForm(prefix="publish", button="Publish"),
+        "return_form": forms.get("return_form") or ReturnForm(prefix="return"),
+    }
+    return render(request, "learning/revision_detail.html", context, status=status)
+
+
+@login_required
+def revision_detail(request, slug):
+    return render_revision(request, get_revision(request, slug))
+
+
+def refuse_revision_step(request, revision, action):
+    messages.error(
+        request,
+        f"The revision of “{revision.example.title}” is {revision.get_state_display().lower()}: it cannot be {action}.",
+    )
+    # The example's page, which links to the revision while one is open (another tab may have closed it).
+    return redirect(revision.example)
+
+
+@login_required
+def revision_submit(request, slug):
+    revision = get_revision(request, slug)
+    example = revision.example
+    if not (workflow.can_revise(Action.REVISION_SUBMIT, revision) and example.is_published):
+        return refuse_revision_step(request, revision, "submitted")
+    form = ConfirmAnonymityForm(posted(request))
+    missing = workflow.missing_for(revision.content, request.user)
+    if request.method == "POST" and not missing and form.is_valid():
+        try:
+            workflow.submit_revision(request, revision)
+        except workflow.TransitionNotAllowed:
+            return refuse_revision_step(request, revision, "submitted")
+        messages.success(
+            request, f"The revision of “{example.title}” has been submitted. NCB's facilitators have been told."
+        )
+        return redirect(revision)
+    return render_submit(request, example, form, missing, revision=revision)
+
+
+def get_revision_for_facilitator(request, slug):
+    revision = get_revision(request, slug)
+    if not is_facilitator(request.user):
+        raise PermissionDenied
+    return revision
+
+
+@login_required
+@require_POST
+def revision_publish(request, slug):
+    revision = get_revision_for_facilitator(request, slug)
+    example = revision.example
+    form = ConfirmAnonymityForm(request.POST, prefix="publish", button="Publish")
+    if workflow.missing_for(revision.content, request.user, publishing=True):
+        return render_revision(request, revision, status=400, refused=True)
+    if not form.is_valid():
+        return render_revision(request, revision, status=400, publish_form=form)
+    try:
+        workflow.publish_revision(request, revision)
+    except workflow.TransitionNotAllowed:
+        return refuse_revision_step(request, revision, "published")
+    messages.success(
+        request, f"The revision of “{example.title}” is published. The partnership's leads have been told."
+    )
+    return redirect(example)
+
+
+@login_required
+@require_POST
+def revision_return(request, slug):
+    revision = get_revision_for_facilitator(request, slug)
+    form = ReturnForm(request.POST, prefix="return")
+    if not form.is_valid():
+        return render_revision(request, revision, status=400, return_form=form)
+    try:
+        workflow.return_revision(request, revision, form.cleaned_data["feedback"])
+    except workflow.TransitionNotAllowed:
+        return refuse_revision_step(request, revision, "returned")
+    messages.success(request, f"The revision of “{revision.example.title}” has been returned with your feedback.")
+    return redirect("learning:review_queue")
+
+
+@login_required
+@require_POST
+def revision_withdraw(request, slug):
+    revision = get_revision(request, slug)
+    if not lead_may_edit_revision(request, revision):
+        return refuse_revision_step(request, revision, "withdrawn")
+    workflow.withdraw_revision(request, revision)
+    messages.success(
+        request,
+        f"The proposed revision of “{revision.example.title}” has been withdrawn. The published text is unchanged.",
+    )
+    return redirect(revision.example)
 
 
 # Facilitators' review -------------------------------------------------------------------------------------
@@ -224,17 +463,29 @@ def example_submit(request, slug):
 def review_queue(request):
     examples = LearningExample.objects.filter(state=State.SUBMITTED).for_listing().order_by("submitted_at", "pk")
     page_obj = Paginator(examples, EXAMPLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "learning/review_queue.html", {"page_obj": page_obj})
+    # Proposed revisions of published examples wait in a list of their own, also oldest first.
+    revisions = (
+        ExampleRevision.objects.filter(state=RevisionState.SUBMITTED)
+        .select_related("example__partnership", "created_by")
+        .order_by("submitted_at", "pk")
+    )
+    revision_page = Paginator(revisions, EXAMPLES_PER_PAGE).get_page(request.GET.get("revisions_page"))
+    return render(request, "learning/review_queue.html", {"page_obj": page_obj, "revision_page": revision_page})
 
 
-def render_review(request, example, status=200, **forms):
+def render_review(request, example, status=200, refused=False, **forms):
     context = {
         "example": example,
         "themes": example.themes.all(),
         "transitions": example.transitions.select_related("by")[:20],
+        "revision": open_revision(example) if example.is_published else None,
         "may_publish": workflow.can(Action.PUBLISH, example),
+        # Publishing needs a summary and a theme, which a draft may lack: the page lists what is missing.
+        "missing": workflow.missing_for(snapshot(example), request.user, publishing=True),
         "may_return": workflow.can(Action.RETURN, example),
         "may_unpublish": workflow.can(Action.UNPUBLISH, example),
+        # Publishing was refused for what is missing (listed, each linked to its field): the title says so.
+        "refused": refused,
         "publish_form": forms.get("publish_form") or ConfirmAnonymityForm(prefix="publish", button="Publish"),
         "return_form": forms.get("return_form") or ReturnForm(prefix="return"),
         "unpublish_form": forms.get("unpublish_form") or UnpublishForm(prefix="unpublish"),
@@ -259,6 +510,8 @@ def example_publish(request, slug):
     if not workflow.can(Action.PUBLISH, example):
         return refuse_transition(request, example, "published")
     form = ConfirmAnonymityForm(request.POST, prefix="publish", button="Publish")
+    if workflow.missing_for(snapshot(example), request.user, publishing=True):
+        return render_review(request, example, status=400, refused=True)
     if not form.is_valid():
         return render_review(request, example, status=400, publish_form=form)
     workflow.publish(request, example)
@@ -333,10 +586,40 @@ def example_compare(request, slug):
 
 
 @login_required
-@require_POST
 def example_restore(request, slug, number):
+    """Restoring asks first, showing what the restored text changes. A published example's text is not changed:
+    the old version becomes its proposed revision, reviewed and published like any other."""
     example = get_example_for_facilitator(request, slug)
     version = get_object_or_404(ExampleVersion, example=example, number=number)
-    restored = restore_version(example, version, request.user)
-    messages.success(request, f"Version {number} has been restored as version {restored.number}. Nothing was deleted.")
-    return redirect("learning:example_history", slug=example.slug)
+    revision = open_revision(example) if example.is_published else None
+    status = 200
+    if request.method == "POST":
+        if not example.is_published:
+            restored = restore_version(example, version, request.user)
+            messages.success(
+                request, f"Version {number} has been restored as version {restored.number}. Nothing was deleted."
+            )
+            return redirect("learning:example_history", slug=example.slug)
+        if revision is None:
+            try:
+                revision = save_revision(
+                    example, version.content, request.user, expected_version=0, note=f"Restored from version {number}"
+                )
+            except StaleVersion:
+                revision = open_revision(example)
+            else:
+                messages.success(
+                    request,
+                    f"Version {number} is now the proposed revision of “{example.title}”. The published text has "
+                    "not changed: review the differences and publish the revision if it is right.",
+                )
+                return redirect(revision)
+        status = 409
+    context = {
+        "example": example,
+        "version": version,
+        "revision": revision,
+        "differences": content_differences(snapshot(example), version.content),
+    }
+    return render(request, "learning/example_restore.html", context, status=status)
+

@@ -34,8 +34,8 @@ def test_contribute_review_publish_and_find(page, axe, login_in_browser, deck, l
     axe(page)
     page.get_by_role("link", name="Write a new example").click()
     arrive(page, heading="Write a learning example")
-    page.get_by_role("button", name="Save").click()  # empty: the errors are summarised
-    page.get_by_role("heading", name="There are problems with what you entered").wait_for()
+    page.get_by_role("button", name="Save").click()  # empty: the missing title is summarised
+    page.get_by_role("heading", name="There is a problem with what you entered").wait_for()
     axe(page)
     page.get_by_label("Title").fill(TITLE)
     page.get_by_label("Voice of children, young people and families").check()

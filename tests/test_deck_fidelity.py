@@ -414,11 +414,16 @@ def test_only_facilitators_edit_portal_notes(client_for, who, request, deck_load
 
 @pytest.mark.django_db
 def test_a_lead_must_give_a_stage_and_a_contact(client_for, lead_a, partnership_a):
+    # A draft may leave them out (a draft needs only its title); submitting it may not.
     data = example_form_data(partnership=partnership_a.pk, stage="", contact_name="")
-    response = client_for(lead_a).post(reverse("learning:example_create"), data)
-    assert response.status_code == 200 and not LearningExample.objects.exists()
-    errors = response.context["form"].errors
-    assert "stage" in errors and "contact_name" in errors
+    client = client_for(lead_a)
+    assert client.post(reverse("learning:example_create"), data).status_code == 302
+    example = LearningExample.objects.get()
+    response = client.post(reverse("learning:example_submit", args=[example.slug]), {"anonymity_confirmed": "on"})
+    assert response.status_code == 400
+    assert [item.field for item in response.context["missing"]] == ["stage", "contact_name"]
+    example.refresh_from_db()
+    assert example.state == "draft"
 
 
 @pytest.mark.django_db

@@ -26,7 +26,8 @@ CASES = [
     ("create", "get", "learning:example_create", None, {}, [200, 200, 200, LOGIN]),
     ("edit draft", "get", "learning:example_edit", "draft", {}, [200, 200, 404, LOGIN]),
     ("edit submitted", "get", "learning:example_edit", "submitted", {}, [200, 302, 404, LOGIN]),
-    ("edit published", "get", "learning:example_edit", "published", {}, [200, 302, 403, LOGIN]),
+    # Editing a published example proposes a revision (tests/test_learning_revisions.py).
+    ("edit published", "get", "learning:example_edit", "published", {}, [200, 200, 403, LOGIN]),
     ("submit draft (form)", "get", "learning:example_submit", "draft", {}, [200, 200, 404, LOGIN]),
     (
         "submit draft",
@@ -59,7 +60,10 @@ CASES = [
     ("history", "get", "learning:example_history", "draft", {}, [200, 403, 404, LOGIN]),
     ("history of published", "get", "learning:example_history", "published", {}, [200, 403, 403, LOGIN]),
     ("compare", "get", "learning:example_compare", "draft", {}, [200, 403, 404, LOGIN]),
+    ("restore (confirm)", "get", "learning:example_restore", "draft", {}, [200, 403, 404, LOGIN]),
     ("restore", "post", "learning:example_restore", "draft", {}, [302, 403, 404, LOGIN]),
+    ("restore published (confirm)", "get", "learning:example_restore", "published", {}, [200, 403, 403, LOGIN]),
+    ("restore published", "post", "learning:example_restore", "published", {}, [302, 403, 403, LOGIN]),
     ("curation list", "get", "learning:curation_list", None, {}, [200, 403, 403, LOGIN]),
     ("curation add", "get", "learning:curation_create", None, {}, [200, 403, 403, LOGIN]),
     ("curation edit", "get", "learning:curation_edit", "item", {}, [200, 403, 403, LOGIN]),
@@ -127,7 +131,7 @@ def test_a_user_with_no_role_cannot_contribute_or_review(client_for, objects):
 
 
 @pytest.mark.django_db
-@pytest.mark.parametrize("name", ["example_publish", "example_return", "example_unpublish", "example_restore"])
+@pytest.mark.parametrize("name", ["example_publish", "example_return", "example_unpublish"])
 def test_state_changes_are_post_only(client_for, facilitator, objects, name):
     url = url_for(f"learning:{name}", objects["submitted"])
     assert client_for(facilitator).get(url).status_code == 405
