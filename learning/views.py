@@ -622,4 +622,3 @@ def example_restore(request, slug, number):
         "differences": content_differences(snapshot(example), version.content),
     }
     return render(request, "learning/example_restore.html", context, status=status)
-
