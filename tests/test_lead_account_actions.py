@@ -106,7 +106,8 @@ def test_lead_page_query_count_does_not_grow(client_for, facilitator, lead_a, dj
             Membership.objects.create(user=lead_a, partnership=partnership, role=MembershipRole.LEAD)
         # 1 session, 2 user, 3 the facilitator's groups, 4 the lead, 5 their memberships with partnerships, 6 the
         # lead's groups (may they be deactivated here?), 7 and 8 the move form's "from" choices (the select reads
-        # them twice: once to decide on its `required` attribute), 9 its "to" choices, 10 the add form's choices, 11 the questions waiting, for the facilitator's navigation.
+        # them twice: once to decide on its `required` attribute), 9 its "to" choices, 10 the add form's choices,
+        # 11 the questions waiting, for the facilitator's navigation.
         with django_assert_num_queries(11):
             assert client.get(url("lead_detail", lead_a)).status_code == 200
 
