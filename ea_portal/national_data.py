@@ -176,7 +176,7 @@ def real_content():
     return {kind: count for kind, count in counts.items() if count}
 
 
-def remove_generated():
+def remove_generated(progress=False):
     """Delete everything an earlier run generated (through the ORM, so every cascade is honoured), children
     before the rows they point at (examples are PROTECTed by their partnership)."""
     querysets = [
@@ -188,10 +188,15 @@ def remove_generated():
         generated_users(),
         generated_partnerships(),
     ]
-    for queryset in querysets:
-        ids = list(queryset.order_by("pk").values_list("pk", flat=True))
-        for batch in itertools.batched(ids, 2000):
-            queryset.model.objects.filter(pk__in=batch).delete()
+    ids = [list(queryset.order_by("pk").values_list("pk", flat=True)) for queryset in querysets]
+    total = sum(len(each) for each in ids)
+    with tqdm(
+        total=total, desc="removing an earlier run's data", unit=" rows", disable=not progress or not total
+    ) as bar:
+        for queryset, each in zip(querysets, ids, strict=True):
+            for batch in itertools.batched(each, 2000):
+                queryset.model.objects.filter(pk__in=batch).delete()
+                bar.update(len(batch))
 
 
 # Timestamps ---------------------------------------------------------------------------------------------------
@@ -653,15 +658,15 @@ class Generator:
         versions, transitions = [], []
         for example, themes in examples:
             author = example.created_by
-            theme_names = ", ".join(sorted(theme.name for theme in themes))
+            themes = sorted(themes, key=lambda theme: theme.name)  # as learning.history.snapshot lists them
             current = {
                 **{name: getattr(example, name) for name in TEXT_FIELDS},
                 "stage": example.stage,
                 "stage_label": example.get_stage_display() or "Not recorded",
                 "partnership": example.partnership_id,
                 "partnership_name": example.partnership.name if example.partnership_id else "None (NCB)",
-                "themes": sorted(theme.pk for theme in themes),
-                "theme_names": theme_names,
+                "themes": [theme.pk for theme in themes],
+                "theme_names": ", ".join(theme.name for theme in themes),
             }
             early = {**current, **{name: "" for name, _ in SECTION_TEMPLATES.items() if name != "context"}}
             fuller = {**current, "resources_needed": "", "impact_and_evidence": ""}
@@ -914,7 +919,7 @@ def bump_content_version():
 def generate(*, seed, sizes, today=None, progress=True, stdout=None):
     """Replace any earlier generated data with a new national data set; returns the counts written."""
     today = today or timezone.now().date()
-    remove_generated()
+    remove_generated(progress=progress)
     written = Generator(seed, sizes, today, progress=progress).run()
     after_bulk_load(stdout=stdout)
     return written
