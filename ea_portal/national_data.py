@@ -89,6 +89,8 @@ FULL_SIZES = {
 VERSIONS_PER_EXAMPLE = 3
 FACILITATORS = 4
 BATCH_SIZE = 1000
+# The made-up place names (PLACE_STARTS × PLACE_ENDS) last for this many partnerships of one to three authorities.
+MAX_PARTNERSHIPS = 250
 # The data spreads over this many days before the day it is generated for.
 SPAN_DAYS = 730
 
@@ -116,6 +118,8 @@ class Sizes:
         if partnerships is not None:
             sizes["partnerships"] = partnerships
         sizes["partnerships"] = max(sizes["partnerships"], len(SITES))
+        if sizes["partnerships"] > MAX_PARTNERSHIPS:
+            raise ValueError(f"At most {MAX_PARTNERSHIPS} partnerships can be generated.")
         return cls(**sizes)
 
 
@@ -362,7 +366,7 @@ RESOURCE_TITLES = [
     ("report", "Annual report of the {place} safeguarding partnership, {year}"),
 ]
 RESOURCE_DESCRIPTIONS = [
-    "A practical {kind} for practitioners and managers working on {topic}. It can be adapted locally.",
+    "A practical resource for practitioners and managers working on {topic}. It can be adapted locally.",
     "Developed by the {place} partnership with {agency} and {agency2}, and tested over {months} months.",
     "Includes questions for a {activity_lower}, a recording sheet and a short guide for chairs.",
     "Shared with the permission of the safeguarding partners. Please credit the partnership if you use it.",
@@ -437,7 +441,7 @@ class Generator:
         return self.now - datetime.timedelta(seconds=seconds)
 
     @staticmethod
-    def fill(rng, template, **fixed):
+    def fill(rng, template):
         values = {
             "topic": rng.choice(TOPICS),
             "agency": rng.choice(AGENCIES),
@@ -450,8 +454,6 @@ class Generator:
             "percent2": rng.randint(10, 39),
             "year": rng.randint(2015, 2019),
             "place": rng.choice(PLACE_STARTS) + rng.choice(PLACE_ENDS),
-            "kind": "tool",
-            **fixed,
         }
         values["activity_lower"] = values["activity"].lower()
         return template.format(**values)

@@ -161,9 +161,12 @@ def test_pages_open_on_the_generated_data(deck, client, client_for, facilitator)
         assert signed_in.get(url).status_code == 200, url
 
 
-def test_scale_must_be_positive(deck):
+def test_sizes_it_cannot_generate_are_refused(deck):
     with pytest.raises(CommandError, match="--scale"):
         generate(scale=0)
+    with pytest.raises(CommandError, match="At most 250 partnerships"):
+        generate("--partnerships", "1000")
+    assert not LearningExample.objects.filter(contact_email__endswith=GENERATED_DOMAIN).exists()
 
 
 def test_dates_fall_before_the_day_generated_for(deck):

@@ -44,7 +44,10 @@ class Command(BaseCommand):
                 "of its earlier runs: run it on a scratch database, or pass --allow-real-content if you really mean "
                 "to mix them (real content is kept)."
             )
-        sizes = national_data.Sizes.scaled(scale, partnerships)
+        try:
+            sizes = national_data.Sizes.scaled(scale, partnerships)
+        except ValueError as error:
+            raise CommandError(str(error)) from error
         written = national_data.generate(
             seed=seed, sizes=sizes, today=today, progress=options["verbosity"] > 0, stdout=self.stdout
         )
