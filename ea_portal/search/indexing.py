@@ -20,9 +20,8 @@ import threading
 from collections import defaultdict
 from itertools import batched
 
-from django.contrib.postgres.search import SearchVector
 from django.db import connection, transaction
-from django.db.models import Value
+from django.db.models.expressions import RawSQL
 
 from ea_portal.search.models import RelatedExample, SearchEntry, SearchKind
 from ea_portal.search.sources import SOURCES
@@ -41,19 +40,25 @@ ENTRY_FIELDS = [
     "date",
     "public",
     "public_from",
+    "theme_ids",
 ]
 # The example ids whose related examples wait to be recomputed (see the module's docstring).
 RELATED = "related"
 
 
+# Title and theme names above summary above body; English stemming ("reviews" finds "review"). Raw SQL with the
+# document's own text as parameters, so the row's INSERT computes its vector (no second UPDATE of every row) and
+# building a batch costs no expression compiling per row; the same vector as
+# SearchVector("title", "themes_text", weight="A") + SearchVector("summary", weight="B") + SearchVector("body",
+# weight="C"), all config="english".
+WEIGHTED_VECTOR_SQL = " || ".join(
+    f"setweight(to_tsvector('english'::regconfig, %s), '{weight}')" for weight in ("A", "B", "C")
+)
+
+
 def weighted_vector(doc):
-    """Title and theme names above summary above body; English stemming ("reviews" finds "review"). Built from
-    the document's own text, so the row's INSERT computes it (no second UPDATE of every row)."""
-    return (
-        SearchVector(Value(doc.title), Value(doc.themes_text), weight="A", config="english")
-        + SearchVector(Value(doc.summary), weight="B", config="english")
-        + SearchVector(Value(doc.body), weight="C", config="english")
-    )
+    # The SQL is a constant; the text goes as parameters.
+    return RawSQL(WEIGHTED_VECTOR_SQL, (f"{doc.title} {doc.themes_text}", doc.summary, doc.body))  # noqa: S611
 
 
 def uses_full_text_search():
@@ -205,30 +210,37 @@ def empty_index():
         model.objects.all()._raw_delete(model.objects.db)
 
 
+def index_tables():
+    return [model._meta.db_table for model in (SearchEntry, SearchEntry.themes.through, RelatedExample)]
+
+
 def analyze_index():
-    """Fresh planner statistics for the tables just written (autovacuum is off on these machines)."""
-    tables = [model._meta.db_table for model in (SearchEntry, SearchEntry.themes.through, RelatedExample)]
+    """Fresh planner statistics for the tables just written (autovacuum is off on these machines). Outside a
+    transaction, PostgreSQL also VACUUMs them: a rebuild leaves every old row dead, and without autovacuum they
+    would stay, each rebuild making every scan of the index slower (and index-only scans need the visibility map
+    that VACUUM sets)."""
+    vacuum = connection.vendor == "postgresql" and not connection.in_atomic_block
     with connection.cursor() as cursor:
-        for table in tables:
-            cursor.execute(f"ANALYZE {connection.ops.quote_name(table)}")
+        for table in index_tables():
+            cursor.execute(f"{'VACUUM (ANALYZE)' if vacuum else 'ANALYZE'} {connection.ops.quote_name(table)}")
 
 
-@transaction.atomic
 def rebuild(stdout=None):
-    """Empty the index and index everything again, then every example's related examples. Returns the number of
-    entries per kind."""
+    """Empty the index and index everything again, then every example's related examples, in one transaction
+    (searches meanwhile see the old index); then fresh statistics. Returns the number of entries per kind."""
     from ea_portal.search.related import rebuild_related
 
-    pending().clear()
-    empty_index()
-    counts = dict.fromkeys(SOURCES, 0)
-    for kind, source in SOURCES.items():
-        ids = source.model.objects.order_by("pk").values_list("pk", flat=True)
-        for batch in batched(ids.iterator(chunk_size=BATCH_SIZE), BATCH_SIZE):
-            objects = list(source.queryset().filter(pk__in=batch))
-            write_documents([source.document(obj) for obj in objects], fresh=True)
-            counts[kind] += len(objects)
-    lists = rebuild_related()
+    with transaction.atomic():
+        pending().clear()
+        empty_index()
+        counts = dict.fromkeys(SOURCES, 0)
+        for kind, source in SOURCES.items():
+            ids = source.model.objects.order_by("pk").values_list("pk", flat=True)
+            for batch in batched(ids.iterator(chunk_size=BATCH_SIZE), BATCH_SIZE):
+                objects = list(source.queryset().filter(pk__in=batch))
+                write_documents([source.document(obj) for obj in objects], fresh=True)
+                counts[kind] += len(objects)
+        lists = rebuild_related()
     analyze_index()
     if stdout is not None:
         total = sum(counts.values())

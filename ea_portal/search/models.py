@@ -33,6 +33,9 @@ class SearchEntry(models.Model):
     # Names a near-miss spelling should still find: a partnership's and its authorities' names, a theme's names.
     names = models.TextField(blank=True)
     themes = models.ManyToManyField("partnerships.Theme", blank=True, related_name="+")
+    # The same themes' ids as ",3,7,": the search's theme filter and theme counts read them from the row
+    # (ea_portal.search.query), with no join to the links; the links serve reindexing after a theme changes.
+    theme_ids = models.CharField(max_length=500, blank=True, default="")
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
@@ -61,11 +64,14 @@ class SearchEntry(models.Model):
             models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object"),
         ]
         indexes = [
-            # Sorting results by date, newest first.
-            models.Index(fields=["-date"], name="searchentry_date_idx"),
-            # The search page's facet counts and its list with no words (ea_portal.search.query.count_facets):
-            # visibility and the facets' columns in one index, so they can be counted without the wide rows.
-            models.Index(fields=["public", "kind", "partnership", "stage"], name="searchentry_facets_idx"),
+            # Sorting by date: searchentry_newest_idx, made by migration search 0002 on PostgreSQL only (SQLite
+            # cannot index "DESC NULLS LAST").
+            # The facet counts of the list with no words (ea_portal.search.query.count_facets): visibility and
+            # every facet's column in one index, counted by an index-only scan rather than over the wide rows.
+            models.Index(
+                fields=["public", "kind", "partnership", "stage", "theme_ids", "public_from"],
+                name="searchentry_facets_idx",
+            ),
         ]
 
     def __str__(self):

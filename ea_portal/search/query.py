@@ -4,6 +4,17 @@ with counts, and snippets.
 On PostgreSQL: full-text search on the stored, weighted `search_vector` (GIN index) with web-search syntax,
 ranking, `ts_headline` snippets and trigram similarity on names for near-miss spellings. On SQLite (a local
 run): case-insensitive matching of each word over the same fields. Either way the page gets the same shape.
+
+What a search costs at the national data set (20,000 examples), and why it stays small:
+- visibility and facets are columns of the index's own rows (`public`, `public_from`, `kind`, `partnership`,
+  `stage`; ea_portal.search.sources), so no query joins back to the examples, resources or FAQs tables;
+- the facet counts (two GROUP BYs, which also give the number of results) never rank;
+- only what can be shown is ranked: ts_rank reads every candidate's vector, so on PostgreSQL it is computed
+  for at most RANK_CANDIDATES matches, the newest; a word in thousands of entries shows the best of its newest
+  matches first, then the rest newest first. A rarer word (the usual search) has every match ranked;
+- ts_headline runs for the page's rows only (PostgreSQL computes it after the sort and the LIMIT);
+- JIT compilation is off for the portal's connections (settings.DATABASES), which cost more than the queries;
+- the list with no words reads the newest entries through `searchentry_newest_idx`.
 """
 
 import re
@@ -13,7 +24,7 @@ from dataclasses import dataclass, field
 import nh3
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, TextField, Value, When
+from django.db.models import Case, Count, F, FloatField, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat, Replace
 from django.utils.functional import cached_property
 from django.utils.html import escape
@@ -21,7 +32,7 @@ from django.utils.safestring import mark_safe
 
 from ea_portal.search.indexing import flush_pending, uses_full_text_search
 from ea_portal.search.models import SearchEntry, SearchKind
-from ea_portal.search.sources import source_for_model
+from ea_portal.search.sources import decode_theme_ids, source_for_model
 from learning.models import Stage
 from partnerships.models import Partnership, Theme
 from resources.models import ResourceKind
@@ -35,6 +46,8 @@ TRIGRAM_MIN_WORD_LENGTH = 4
 # How much a near-miss name counts beside full-text rank (ts_rank of a title match is about 0.6).
 TRIGRAM_WEIGHT = 0.5
 SNIPPET_CHARACTERS = 240
+# How many matches, the newest, full-text search ranks (see the module's docstring).
+RANK_CANDIDATES = 500
 
 
 class Sort:
@@ -176,7 +189,7 @@ class SimpleMatching:
             condition &= ~self.anywhere(term)
         return condition
 
-    def rank(self):
+    def rank(self, candidates):
         if not self.searchable:
             return Value(0)
         whens = [
@@ -218,11 +231,14 @@ class FullTextSearch:
             condition |= Q(names__trigram_word_similar=self.names_text)
         return condition
 
-    def rank(self):
+    def rank(self, candidates):
+        """Relevance for the newest RANK_CANDIDATES of `candidates` (the matching entries the user may see, as
+        narrowed by the facets), NULL (last) for the others."""
         rank = SearchRank(F("search_vector"), self.query)
         if self.names_text:
             rank = rank + TrigramWordSimilarity(self.names_text, "names") * TRIGRAM_WEIGHT
-        return rank
+        newest = candidates.order_by(F("date").desc(nulls_last=True), "-pk").values("pk")[:RANK_CANDIDATES]
+        return Case(When(pk__in=newest, then=rank), default=Value(None), output_field=FloatField())
 
     def with_snippets(self, results):
         # Escaped before ts_headline adds its <mark>s, so the content's own markup can only ever show as text.
@@ -305,8 +321,11 @@ def matching_object_ids(model, text):
 
 
 def theme_filter(theme_ids):
-    links = SearchEntry.themes.through.objects.filter(theme_id__in=theme_ids)
-    return Q(pk__in=links.values("searchentry_id"))
+    """Entries with any of these themes, from the row's own `theme_ids`."""
+    condition = Q()
+    for theme_id in theme_ids:
+        condition |= Q(theme_ids__contains=f",{theme_id},")
+    return condition
 
 
 @dataclass
@@ -317,7 +336,7 @@ class SearchQueries:
     facet_filters: dict
     results: object  # the results, narrowed, annotated and ordered: the page is a slice of it
     matcher: object
-    chosen: dict  # the chosen types, partnership ids and stages
+    chosen: dict  # the chosen types, theme ids, partnership ids and stages
 
 
 def build_queries(params, user, themes, partnerships):
@@ -341,19 +360,20 @@ def build_queries(params, user, themes, partnerships):
     }
     results = entries.filter(*facet_filters.values()).defer("search_vector", "names")
     if matcher is not None:
-        results = matcher.with_snippets(results.annotate(rank=matcher.rank()))
+        results = matcher.with_snippets(results.annotate(rank=matcher.rank(results)))
     results = results.order_by(*ordering(params))
     chosen = {
         "type": set(params.types),
         "partnership": {partnership_ids[slug] for slug in params.partnerships},
         "stage": set(params.stages),
+        "theme": {theme_ids[slug] for slug in params.themes},
     }
     return SearchQueries(entries=entries, facet_filters=facet_filters, results=results, matcher=matcher, chosen=chosen)
 
 
 def search(params, user):
     """Run a search for this user. Queries: the themes and the partnerships (for facet labels and the
-    URL's slugs), the facets' two GROUP BYs (which also count the results) and the page of results: five,
+    URL's slugs), the facets' GROUP BY (which also counts the results) and the page of results: four,
     whatever the data."""
     flush_pending()
     themes = list(Theme.objects.only("pk", "name", "slug", "order"))
@@ -390,31 +410,28 @@ def count_facets(queries, params, themes, partnerships):
     """Counts per facet value, each over the results narrowed by every *other* facet, so that choosing a second
     value in the same facet widens the search rather than emptying it; and the number of results.
 
-    Two GROUP BY queries: one by (type, partnership, stage) over the results narrowed by theme, from which the
-    three facets and the total are summed here (at most types × partnerships × stages rows, whatever the data);
-    and one by theme over the results narrowed by the other three facets."""
-    filters = queries.facet_filters
+    One GROUP BY query over the visible matches, by (type, partnership, stage, themes): at most one row per
+    combination present, whatever the number of matches, and no join (the themes are the row's `theme_ids`).
+    Every facet's counts and the total are summed from it here."""
     combinations = (
-        queries.entries.filter(filters["theme"])
-        .order_by()
-        .values("kind", "partnership_id", "stage")
+        queries.entries.order_by()
+        .values("kind", "partnership_id", "stage", "theme_ids")
         .annotate(total=Count("pk"))
-        .values_list("kind", "partnership_id", "stage", "total")
+        .values_list("kind", "partnership_id", "stage", "theme_ids", "total")
     )
     chosen = queries.chosen
-    counts = {"type": Counter(), "partnership": Counter(), "stage": Counter()}
+    counts = {"type": Counter(), "partnership": Counter(), "stage": Counter(), "theme": Counter()}
     total = 0
-    for kind, partnership_id, stage, rows in combinations:
-        values = {"type": kind, "partnership": partnership_id, "stage": stage}
-        passes = {name: not chosen[name] or value in chosen[name] for name, value in values.items()}
+    for kind, partnership_id, stage, encoded_themes, rows in combinations:
+        theme_ids = decode_theme_ids(encoded_themes)
+        values = {"type": [kind], "partnership": [partnership_id], "stage": [stage], "theme": theme_ids}
+        passes = {name: not chosen[name] or any(value in chosen[name] for value in values[name]) for name in values}
         for name in counts:
             if all(passed for other, passed in passes.items() if other != name):
-                counts[name][values[name]] += rows
+                for value in values[name]:
+                    counts[name][value] += rows
         if all(passes.values()):
             total += rows
-    narrowed = queries.entries.filter(filters["type"], filters["partnership"], filters["stage"]).order_by()
-    links = SearchEntry.themes.through.objects.filter(searchentry_id__in=narrowed.values("pk"))
-    counts["theme"] = dict(links.values("theme_id").annotate(total=Count("pk")).values_list("theme_id", "total"))
 
     choices = {
         "type": [(kind.value, kind.value, kind.label) for kind in SearchKind],

@@ -28,6 +28,16 @@ def join(*parts):
     return " ".join(part for part in parts if part)
 
 
+def encode_theme_ids(theme_ids):
+    """ ",3,7,": every id between commas, so `theme_ids` contains ",7," exactly when the entry has theme 7."""
+    theme_ids = sorted(set(theme_ids))
+    return f",{','.join(str(pk) for pk in theme_ids)}," if theme_ids else ""
+
+
+def decode_theme_ids(text):
+    return [int(pk) for pk in text.split(",") if pk]
+
+
 @dataclass
 class Document:
     kind: str
@@ -49,6 +59,10 @@ class Document:
     @property
     def themes_text(self):
         return ", ".join(theme.name for theme in self.themes)
+
+    @property
+    def theme_ids(self):
+        return encode_theme_ids(theme.pk for theme in self.themes)
 
 
 class Source:
