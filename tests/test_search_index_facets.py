@@ -11,6 +11,7 @@ from django.test.utils import CaptureQueriesContext
 from django.urls import reverse
 from django.utils import timezone
 
+from ea_portal.search import query
 from ea_portal.search.indexing import flush_pending
 from ea_portal.search.models import SearchEntry
 from ea_portal.search.sources import SOURCES
@@ -176,3 +177,20 @@ def test_the_learning_word_filter_query_count_is_fixed(client, content, partners
     # The same queries whatever the number of matches: the words are a subquery on the index.
     with django_assert_num_queries(len(before)):
         client.get(url, {"q": "okapi"})
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="ranking is PostgreSQL's full-text search")
+def test_only_the_newest_matches_are_ranked_and_every_page_follows_one_order(client, partnership_a, monkeypatch):
+    monkeypatch.setattr(query, "RANK_CANDIDATES", 3)
+    monkeypatch.setattr(query, "RESULTS_PER_PAGE", 2)
+    now = timezone.now()
+    titles_by_age = ["Plain one", "Okapi in the title", "Plain two", "Plain three", "Okapi old title"]
+    for age, title in enumerate(titles_by_age):
+        example = make_example(partnership_a, state=State.PUBLISHED, title=title, summary="About the okapi.")
+        example.published_at = now - timedelta(days=age)
+        example.save()
+    flush_pending()
+    pages = [titles(search(client, "okapi", page=number)) for number in (1, 2, 3)]
+    # The three newest are ranked (the title match first, then the newest); the older two follow newest first,
+    # though the oldest has the word in its title.
+    assert pages == [["Okapi in the title", "Plain one"], ["Plain two", "Plain three"], ["Okapi old title"]]

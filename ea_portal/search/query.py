@@ -189,7 +189,7 @@ class SimpleMatching:
             condition &= ~self.anywhere(term)
         return condition
 
-    def rank(self, candidates):
+    def rank(self, candidates, rank_all=False):
         if not self.searchable:
             return Value(0)
         whens = [
@@ -231,14 +231,15 @@ class FullTextSearch:
             condition |= Q(names__trigram_word_similar=self.names_text)
         return condition
 
-    def rank(self, candidates):
+    def rank(self, candidates, rank_all=False):
         """Relevance for the newest RANK_CANDIDATES of `candidates` (the matching entries the user may see, as
-        narrowed by the facets), NULL (last) for the others."""
+        narrowed by the facets), NULL (last) for the others; for every one of them with `rank_all`."""
         rank = SearchRank(F("search_vector"), self.query)
         if self.names_text:
             rank = rank + TrigramWordSimilarity(self.names_text, "names") * TRIGRAM_WEIGHT
-        newest = candidates.order_by(F("date").desc(nulls_last=True), "-pk").values("pk")[:RANK_CANDIDATES]
-        return Case(When(pk__in=newest, then=rank), default=Value(None), output_field=FloatField())
+        if rank_all:
+            return rank
+        return Case(When(pk__in=newest(candidates), then=rank), default=Value(None), output_field=FloatField())
 
     def with_snippets(self, results):
         # Escaped before ts_headline adds its <mark>s, so the content's own markup can only ever show as text.
@@ -291,6 +292,27 @@ def highlighted_snippet(text, terms=()):
     return mark_safe(f"{prefix}{html}{suffix}")  # noqa: S308 (every piece of text escaped above)
 
 
+def newest(entries):
+    """The ids of the newest RANK_CANDIDATES of these entries: the candidates full-text search ranks."""
+    return entries.order_by(F("date").desc(nulls_last=True), "-pk").values("pk")[:RANK_CANDIDATES]
+
+
+class CandidatesFirst:
+    """Results by relevance when only the newest RANK_CANDIDATES matches are ranked: those come first (every
+    other match's rank is NULL, sorted last), so a page within them is read from them alone, without scanning
+    every match; a page beyond them from the whole ordering. Sliced by the paginator like a queryset."""
+
+    def __init__(self, candidates, everything):
+        self.candidates = candidates
+        self.everything = everything
+        self.ordered = True
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) and index.stop is not None and index.stop <= RANK_CANDIDATES:
+            return self.candidates[index]
+        return self.everything[index]
+
+
 class CountedPaginator(Paginator):
     """A paginator told the number of results, which the facet counts have already summed."""
 
@@ -339,7 +361,9 @@ class SearchQueries:
     chosen: dict  # the chosen types, theme ids, partnership ids and stages
 
 
-def build_queries(params, user, themes, partnerships):
+def build_queries(params, user, themes, partnerships, total=None):
+    """The search's querysets. `total`, the number of results when already counted, lets a search with at most
+    RANK_CANDIDATES results rank them all without first picking its candidates."""
     theme_ids = {theme.slug: theme.pk for theme in themes}
     partnership_ids = {partnership.slug: partnership.pk for partnership in partnerships}
     params.themes = [slug for slug in params.themes if slug in theme_ids]
@@ -360,8 +384,18 @@ def build_queries(params, user, themes, partnerships):
     }
     results = entries.filter(*facet_filters.values()).defer("search_vector", "names")
     if matcher is not None:
-        results = matcher.with_snippets(results.annotate(rank=matcher.rank(results)))
-    results = results.order_by(*ordering(params))
+        rank_all = total is not None and total <= RANK_CANDIDATES
+        ranked = matcher.with_snippets(results.annotate(rank=matcher.rank(results, rank_all=rank_all)))
+        if uses_full_text_search() and params.by_relevance and not rank_all:
+            candidates = results.filter(pk__in=newest(results)).annotate(rank=matcher.rank(results, rank_all=True))
+            ranked = CandidatesFirst(
+                matcher.with_snippets(candidates).order_by(*ordering(params)), ranked.order_by(*ordering(params))
+            )
+        else:
+            ranked = ranked.order_by(*ordering(params))
+        results = ranked
+    else:
+        results = results.order_by(*ordering(params))
     chosen = {
         "type": set(params.types),
         "partnership": {partnership_ids[slug] for slug in params.partnerships},
@@ -381,6 +415,9 @@ def search(params, user):
     queries = build_queries(params, user, themes, partnerships)
     matcher = queries.matcher
     facets, total = count_facets(queries, params, themes, partnerships)
+    if matcher is not None and total <= RANK_CANDIDATES:
+        # Few enough to rank them all: no need to pick the newest first (building queries runs none).
+        queries = build_queries(params, user, themes, partnerships, total=total)
     page_obj = CountedPaginator(queries.results, RESULTS_PER_PAGE, total).get_page(params.page)
 
     names = {partnership.pk: partnership.name for partnership in partnerships}
@@ -416,7 +453,8 @@ def count_facets(queries, params, themes, partnerships):
     combinations = (
         queries.entries.order_by()
         .values("kind", "partnership_id", "stage", "theme_ids")
-        .annotate(total=Count("pk"))
+        # COUNT(*), not of the primary key: with no words the count can then read searchentry_facets_idx alone.
+        .annotate(total=Count("*"))
         .values_list("kind", "partnership_id", "stage", "theme_ids", "total")
     )
     chosen = queries.chosen
