@@ -23,8 +23,10 @@ from dataclasses import dataclass, field
 
 import nh3
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, FloatField, IntegerField, Q, TextField, Value, When
+from django.db import connection
+from django.db.models import Case, F, FloatField, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat, Replace
 from django.utils.functional import cached_property
 from django.utils.html import escape
@@ -443,33 +445,64 @@ def ordering(params):
     return [newest, "kind", "title", "pk"]
 
 
+def facet_rows(sql, sql_params):
+    """The two GROUP BYs of count_facets over the marked matches' query (`sql`)."""
+    with connection.cursor() as cursor:
+        # COUNT(*), not of a column: with no words the CTE can read searchentry_facets_idx alone. Raw SQL because
+        # the ORM has no CTE; the matches' query inside it is the ORM's, with its parameters.
+        cursor.execute(
+            f"""WITH marked (kind, partnership_id, stage, theme_ids, theme_pass, other_pass) AS ({sql})
+            SELECT kind, partnership_id, stage, NULL, COUNT(*) FROM marked WHERE theme_pass = 1
+            GROUP BY kind, partnership_id, stage
+            UNION ALL
+            SELECT NULL, NULL, NULL, theme_ids, COUNT(*) FROM marked WHERE other_pass = 1 GROUP BY theme_ids""",  # noqa: S608 (the ORM's SQL)
+            sql_params,
+        )
+        return cursor.fetchall()
+
+
 def count_facets(queries, params, themes, partnerships):
     """Counts per facet value, each over the results narrowed by every *other* facet, so that choosing a second
     value in the same facet widens the search rather than emptying it; and the number of results.
 
-    One GROUP BY query over the visible matches, by (type, partnership, stage, themes): at most one row per
-    combination present, whatever the number of matches, and no join (the themes are the row's `theme_ids`).
-    Every facet's counts and the total are summed from it here."""
-    combinations = (
+    One query, which reads the visible matches once (a CTE, which PostgreSQL materialises as it is read twice)
+    and groups them twice: by (type, partnership, stage) among those passing the theme facet, and by the row's
+    `theme_ids` among those passing the other three. At most one row per combination present, whatever the
+    number of matches, and no join: the three facets and the total are summed from the first here, the themes'
+    counts from the second."""
+    filters = queries.facet_filters
+
+    def passes(condition):
+        return Case(When(condition, then=Value(1)), default=Value(0)) if condition else Value(1)
+
+    marked = (
         queries.entries.order_by()
-        .values("kind", "partnership_id", "stage", "theme_ids")
-        # COUNT(*), not of the primary key: with no words the count can then read searchentry_facets_idx alone.
-        .annotate(total=Count("*"))
-        .values_list("kind", "partnership_id", "stage", "theme_ids", "total")
+        .annotate(
+            theme_pass=passes(filters["theme"]),
+            other_pass=passes(Q(filters["type"], filters["partnership"], filters["stage"])),
+        )
+        .values_list("kind", "partnership_id", "stage", "theme_ids", "theme_pass", "other_pass")
     )
+    try:
+        sql, sql_params = marked.query.sql_with_params()
+    except EmptyResultSet:  # text with nothing to search for: nothing matches, and nothing need be asked
+        sql = None
+    rows = [] if sql is None else facet_rows(sql, sql_params)
     chosen = queries.chosen
     counts = {"type": Counter(), "partnership": Counter(), "stage": Counter(), "theme": Counter()}
     total = 0
-    for kind, partnership_id, stage, encoded_themes, rows in combinations:
-        theme_ids = decode_theme_ids(encoded_themes)
-        values = {"type": [kind], "partnership": [partnership_id], "stage": [stage], "theme": theme_ids}
-        passes = {name: not chosen[name] or any(value in chosen[name] for value in values[name]) for name in values}
-        for name in counts:
+    for kind, partnership_id, stage, encoded_themes, number in rows:
+        if encoded_themes is not None:
+            for theme_id in decode_theme_ids(encoded_themes):
+                counts["theme"][theme_id] += number
+            continue
+        values = {"type": kind, "partnership": partnership_id, "stage": stage}
+        passes = {name: not chosen[name] or value in chosen[name] for name, value in values.items()}
+        for name in values:
             if all(passed for other, passed in passes.items() if other != name):
-                for value in values[name]:
-                    counts[name][value] += rows
+                counts[name][values[name]] += number
         if all(passes.values()):
-            total += rows
+            total += number
 
     choices = {
         "type": [(kind.value, kind.value, kind.label) for kind in SearchKind],
