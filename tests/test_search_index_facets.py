@@ -194,3 +194,11 @@ def test_only_the_newest_matches_are_ranked_and_every_page_follows_one_order(cli
     # The three newest are ranked (the title match first, then the newest); the older two follow newest first,
     # though the oldest has the word in its title.
     assert pages == [["Okapi in the title", "Plain one"], ["Plain two", "Plain three"], ["Okapi old title"]]
+
+
+@pytest.mark.skipif(connection.vendor != "postgresql", reason="PostgreSQL's JIT compiler")
+def test_postgresql_compiles_no_query_just_in_time(db):
+    # JIT compilation took most of a search's time at the national data set (issue 14).
+    with connection.cursor() as cursor:
+        cursor.execute("SHOW jit")
+        assert cursor.fetchone()[0] == "off"
