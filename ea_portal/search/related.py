@@ -14,7 +14,9 @@ Scoring, from a bounded set of candidates among the published examples:
   says nothing and would make every example a candidate;
 - ties go to the newest.
 An unpublished example leaves the lists at once: the read keeps published examples only, whatever is stored.
-The same Python scoring serves SQLite and PostgreSQL.
+After a change, the lists recomputed are bounded too: the changed example's own, those naming it, and those of
+its candidates it now scores into; a list elsewhere that it would only tie into stays as it is until the next
+`rebuild_search_index`. The same Python scoring serves SQLite and PostgreSQL.
 """
 
 import math
