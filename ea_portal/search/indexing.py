@@ -6,9 +6,9 @@ when the transaction commits, or earlier when something reads the index (`flush_
 sees the transaction's own changes. Indexing an object reads it afresh from the database, so writing an entry
 twice, late, or after a rollback is always safe.
 
-Examples whose entry is written are also queued for their related examples (ea_portal.search.related): on
+Examples scheduled for reindexing are also queued for their related examples (ea_portal.search.related): on
 commit a task on the worker recomputes them; something reading related examples in the same transaction (a
-test, or a view right after a change) computes them first, as it flushes the index.
+test, or a view right after a change) computes them first.
 
 Each entry row is written once: its vector is computed in the same INSERT ... ON CONFLICT UPDATE that writes
 its text. A rebuild empties the tables with one DELETE each (no rows loaded), inserts, recomputes every related
@@ -78,6 +78,10 @@ def schedule(kind, object_ids):
     """Reindex these objects when the transaction commits (at once outside a transaction), or before the index
     is next read, whichever comes first."""
     pending()[kind].update(object_ids)
+    if kind == SearchKind.EXAMPLE:
+        # Published, unpublished, edited, given other themes or deleted: its related examples, and others', may
+        # change. They are computed from the examples themselves, not from the index.
+        pending()[RELATED].update(object_ids)
     # Every time, not only when the batch was empty: a rolled-back transaction drops its callbacks but not the
     # batch, and the next commit must still write it. Flushing an empty batch costs nothing.
     transaction.on_commit(flush_pending)
@@ -123,9 +127,6 @@ def index_objects(kind, object_ids):
     write_documents([source.document(obj) for obj in objects])
     for obj in renamed:
         schedule_dependants(kind, obj)
-    if kind == SearchKind.EXAMPLE:
-        # Published, unpublished, edited or given other themes: its related examples, and others', may change.
-        pending()[RELATED].update(object_ids)
 
 
 def renamed_objects(kind, objects):
@@ -159,9 +160,6 @@ def entries_with_theme(theme, kinds=None):
 
 def remove_objects(kind, object_ids):
     SearchEntry.objects.filter(kind=kind, object_id__in=object_ids).delete()
-    if kind == SearchKind.EXAMPLE:
-        # A deleted example's rows go with it (CASCADE); the lists that named it are filled up again.
-        pending()[RELATED].update(object_ids)
 
 
 @transaction.atomic

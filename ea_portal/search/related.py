@@ -28,7 +28,7 @@ from itertools import batched
 from django.db import transaction
 from django.db.models import Count, Min
 
-from ea_portal.search.indexing import flush_pending, take_related
+from ea_portal.search.indexing import take_related
 from ea_portal.search.models import RelatedExample
 from ea_portal.search.query import STOP_WORDS
 from learning.models import LearningExample
@@ -187,7 +187,6 @@ def related_examples(example, theme_ids=None, limit=RELATED_EXAMPLES):
     in this transaction and not yet recomputed (the worker does it after commit) are recomputed first, so a
     change is always reflected in the same request. `theme_ids` is no longer needed (the stored scores include
     the themes); it is accepted so the hook's callers need not change."""
-    flush_pending()
     waiting = take_related()
     if waiting:
         update_related(waiting)
