@@ -230,7 +230,9 @@ class FullTextSearch:
             return Q(pk__in=[])
         condition = Q(search_vector=self.query)
         if self.names_text:
-            condition |= Q(names__trigram_word_similar=self.names_text)
+            # Only entries with names (themes, partnerships) are compared: the empty names of the thousands of
+            # examples would each cost a trigram comparison when a common word makes the search read every row.
+            condition |= Q(names__trigram_word_similar=self.names_text) & ~Q(names="")
         return condition
 
     def rank(self, candidates, rank_all=False):
