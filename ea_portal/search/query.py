@@ -7,11 +7,14 @@ run): case-insensitive matching of each word over the same fields. Either way th
 
 What a search costs at the national data set (20,000 examples), and why it stays small:
 - visibility and facets are columns of the index's own rows (`public`, `public_from`, `kind`, `partnership`,
-  `stage`; ea_portal.search.sources), so no query joins back to the examples, resources or FAQs tables;
-- the facet counts (two GROUP BYs, which also give the number of results) never rank;
+  `stage`, `theme_ids`; ea_portal.search.sources), so no query joins back to the examples, resources or FAQs
+  tables, nor to the theme links;
+- the facet counts are one query that reads the matches once and never ranks (count_facets); with no words,
+  an index-only scan of `searchentry_facets_idx`;
 - only what can be shown is ranked: ts_rank reads every candidate's vector, so on PostgreSQL it is computed
   for at most RANK_CANDIDATES matches, the newest; a word in thousands of entries shows the best of its newest
-  matches first, then the rest newest first. A rarer word (the usual search) has every match ranked;
+  matches first, then the rest newest first, and a page among the ranked ones is read from them alone
+  (CandidatesFirst). A rarer word (the usual search) has every match ranked;
 - ts_headline runs for the page's rows only (PostgreSQL computes it after the sort and the LIMIT);
 - JIT compilation is off for the portal's connections (settings.DATABASES), which cost more than the queries;
 - the list with no words reads the newest entries through `searchentry_newest_idx`.
