@@ -29,5 +29,6 @@ class Hook:
 # `text` the way the site search does, or None when the text has no word worth searching for.
 text_matches = Hook("text_matches", "ea_portal.search")
 
-# related_examples(example, theme_ids, limit): published learning examples related to `example`, best first.
+# related_examples(example, theme_ids, limit): published learning examples related to `example`, best first, as
+# stored when examples last changed (one query; theme_ids is no longer needed, and kept for the callers).
 related_examples = Hook("related_examples", "ea_portal.search")

@@ -1,4 +1,5 @@
-"""The portal-wide search index: one row per searchable thing, kept up to date by ea_portal.search.signals.
+"""The portal-wide search index: one row per searchable thing, kept up to date by ea_portal.search.signals;
+and the stored related examples of each learning example.
 
 Imports go one way: models -> sources (what each kind indexes, and who may see it) -> kinds."""
 
@@ -7,12 +8,15 @@ from django.db import models
 
 from ea_portal.search.kinds import SearchKind
 from ea_portal.search.sources import visibility_filter
+from learning.models import State
 
 
 class SearchEntryQuerySet(models.QuerySet):
     def visible_to(self, user):
-        """Only entries whose object this user may open. Each kind asks its own model's `visible_to`, so search
-        can never show (or count, or quote) anything the object's own pages would refuse."""
+        """Only entries whose object this user may open, decided from the entry's own columns (`public`,
+        `public_from`, `kind`, `partnership`), which indexing copies from the object's state with the same rules
+        as the model's `visible_to`: search never joins back to the content's tables, and never shows (or
+        counts, or quotes) anything the object's own pages would refuse."""
         return self.filter(visibility_filter(user))
 
 
@@ -29,12 +33,19 @@ class SearchEntry(models.Model):
     # Names a near-miss spelling should still find: a partnership's and its authorities' names, a theme's names.
     names = models.TextField(blank=True)
     themes = models.ManyToManyField("partnerships.Theme", blank=True, related_name="+")
+    # The same themes' ids as ",3,7,": the search's theme filter and theme counts read them from the row
+    # (ea_portal.search.query), with no join to the links; the links serve reindexing after a theme changes.
+    theme_ids = models.CharField(max_length=500, blank=True, default="")
     partnership = models.ForeignKey(
         "partnerships.Partnership", on_delete=models.SET_NULL, null=True, blank=True, related_name="+"
     )
     stage = models.CharField(max_length=30, blank=True, help_text="A learning example's stage.")
     resource_kind = models.CharField(max_length=20, blank=True, help_text="A resource's kind.")
     date = models.DateTimeField(null=True, blank=True, help_text="Published or last updated; sorts by date.")
+    # Who may see it, copied from the object whenever it is indexed (see ea_portal.search.sources): public is
+    # what the object's `published()` says; a newsletter issue scheduled for later is public from then.
+    public = models.BooleanField(default=False, help_text="Everyone may see it (from public_from, if set).")
+    public_from = models.DateTimeField(null=True, blank=True, help_text="A scheduled newsletter issue's time.")
     # Title and theme names (A), summary (B), body (C), English stemming; written by ea_portal.search.indexing on
     # PostgreSQL only. Its GIN index, and the trigram index on `names`, are made by migration ea_portal 0001 on
     # PostgreSQL only, so that SQLite can still migrate.
@@ -53,8 +64,14 @@ class SearchEntry(models.Model):
             models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object"),
         ]
         indexes = [
-            # Sorting results by date, newest first.
-            models.Index(fields=["-date"], name="searchentry_date_idx"),
+            # Sorting by date: searchentry_newest_idx, made by migration search 0002 on PostgreSQL only (SQLite
+            # cannot index "DESC NULLS LAST").
+            # The facet counts of the list with no words (ea_portal.search.query.count_facets): visibility and
+            # every facet's column in one index, counted by an index-only scan rather than over the wide rows.
+            models.Index(
+                fields=["public", "kind", "partnership", "stage", "theme_ids", "public_from"],
+                name="searchentry_facets_idx",
+            ),
         ]
 
     def __str__(self):
@@ -62,3 +79,37 @@ class SearchEntry(models.Model):
 
     def get_absolute_url(self):
         return self.url
+
+
+class RelatedExampleQuerySet(models.QuerySet):
+    def shown_with(self, example):
+        """The published examples stored as related to this one, best first. Whether the related example is
+        still published is read at once, so an unpublished example leaves every list the moment it goes."""
+        return self.filter(example=example, related__state=State.PUBLISHED).order_by("position")
+
+
+class RelatedExample(models.Model):
+    """One of a learning example's related examples, computed when examples change (ea_portal.search.related)
+    so that an example page reads its list in one query instead of comparing it with every other example."""
+
+    # No index of its own: the unique constraint on (example, position) starts with it.
+    example = models.ForeignKey("learning.LearningExample", on_delete=models.CASCADE, related_name="+", db_index=False)
+    # Indexed (the foreign key's own index): recomputing after a change finds every list naming the example.
+    related = models.ForeignKey("learning.LearningExample", on_delete=models.CASCADE, related_name="+")
+    score = models.FloatField(help_text="Shared themes, then shared rare title words.")
+    position = models.PositiveSmallIntegerField(help_text="1 for the most related.")
+
+    objects = RelatedExampleQuerySet.as_manager()
+
+    class Meta:
+        ordering = ["example", "position"]
+        constraints = [
+            # One row per place in a list; the example page reads a list in order through its index.
+            models.UniqueConstraint(fields=["example", "position"], name="relatedexample_unique_position"),
+        ]
+
+    def __str__(self):
+        return f"{self.related_id} is related to {self.example_id} (#{self.position})"
+
+    def get_absolute_url(self):
+        return self.example.get_absolute_url()

@@ -4,6 +4,20 @@ with counts, and snippets.
 On PostgreSQL: full-text search on the stored, weighted `search_vector` (GIN index) with web-search syntax,
 ranking, `ts_headline` snippets and trigram similarity on names for near-miss spellings. On SQLite (a local
 run): case-insensitive matching of each word over the same fields. Either way the page gets the same shape.
+
+What a search costs at the national data set (20,000 examples), and why it stays small:
+- visibility and facets are columns of the index's own rows (`public`, `public_from`, `kind`, `partnership`,
+  `stage`, `theme_ids`; ea_portal.search.sources), so no query joins back to the examples, resources or FAQs
+  tables, nor to the theme links;
+- the facet counts are one query that reads the matches once and never ranks (count_facets); with no words,
+  an index-only scan of `searchentry_facets_idx`;
+- only what can be shown is ranked: ts_rank reads every candidate's vector, so on PostgreSQL it is computed
+  for at most RANK_CANDIDATES matches, the newest; a word in thousands of entries shows the best of its newest
+  matches first, then the rest newest first, and a page among the ranked ones is read from them alone
+  (CandidatesFirst). A rarer word (the usual search) has every match ranked;
+- ts_headline runs for the page's rows only (PostgreSQL computes it after the sort and the LIMIT);
+- JIT compilation is off for the portal's connections (settings.DATABASES), which cost more than the queries;
+- the list with no words reads the newest entries through `searchentry_newest_idx`.
 """
 
 import re
@@ -12,8 +26,10 @@ from dataclasses import dataclass, field
 
 import nh3
 from django.contrib.postgres.search import SearchHeadline, SearchQuery, SearchRank, TrigramWordSimilarity
+from django.core.exceptions import EmptyResultSet
 from django.core.paginator import Paginator
-from django.db.models import Case, Count, F, IntegerField, Q, TextField, Value, When
+from django.db import connection
+from django.db.models import Case, F, FloatField, IntegerField, Q, TextField, Value, When
 from django.db.models.functions import Concat, Replace
 from django.utils.functional import cached_property
 from django.utils.html import escape
@@ -21,7 +37,7 @@ from django.utils.safestring import mark_safe
 
 from ea_portal.search.indexing import flush_pending, uses_full_text_search
 from ea_portal.search.models import SearchEntry, SearchKind
-from ea_portal.search.sources import source_for_model
+from ea_portal.search.sources import decode_theme_ids, source_for_model
 from learning.models import Stage
 from partnerships.models import Partnership, Theme
 from resources.models import ResourceKind
@@ -35,6 +51,8 @@ TRIGRAM_MIN_WORD_LENGTH = 4
 # How much a near-miss name counts beside full-text rank (ts_rank of a title match is about 0.6).
 TRIGRAM_WEIGHT = 0.5
 SNIPPET_CHARACTERS = 240
+# How many matches, the newest, full-text search ranks (see the module's docstring).
+RANK_CANDIDATES = 500
 
 
 class Sort:
@@ -176,7 +194,7 @@ class SimpleMatching:
             condition &= ~self.anywhere(term)
         return condition
 
-    def rank(self):
+    def rank(self, candidates, rank_all=False):
         if not self.searchable:
             return Value(0)
         whens = [
@@ -215,14 +233,20 @@ class FullTextSearch:
             return Q(pk__in=[])
         condition = Q(search_vector=self.query)
         if self.names_text:
-            condition |= Q(names__trigram_word_similar=self.names_text)
+            # Only entries with names (themes, partnerships) are compared: the empty names of the thousands of
+            # examples would each cost a trigram comparison when a common word makes the search read every row.
+            condition |= Q(names__trigram_word_similar=self.names_text) & ~Q(names="")
         return condition
 
-    def rank(self):
+    def rank(self, candidates, rank_all=False):
+        """Relevance for the newest RANK_CANDIDATES of `candidates` (the matching entries the user may see, as
+        narrowed by the facets), NULL (last) for the others; for every one of them with `rank_all`."""
         rank = SearchRank(F("search_vector"), self.query)
         if self.names_text:
             rank = rank + TrigramWordSimilarity(self.names_text, "names") * TRIGRAM_WEIGHT
-        return rank
+        if rank_all:
+            return rank
+        return Case(When(pk__in=newest(candidates), then=rank), default=Value(None), output_field=FloatField())
 
     def with_snippets(self, results):
         # Escaped before ts_headline adds its <mark>s, so the content's own markup can only ever show as text.
@@ -275,6 +299,27 @@ def highlighted_snippet(text, terms=()):
     return mark_safe(f"{prefix}{html}{suffix}")  # noqa: S308 (every piece of text escaped above)
 
 
+def newest(entries):
+    """The ids of the newest RANK_CANDIDATES of these entries: the candidates full-text search ranks."""
+    return entries.order_by(F("date").desc(nulls_last=True), "-pk").values("pk")[:RANK_CANDIDATES]
+
+
+class CandidatesFirst:
+    """Results by relevance when only the newest RANK_CANDIDATES matches are ranked: those come first (every
+    other match's rank is NULL, sorted last), so a page within them is read from them alone, without scanning
+    every match; a page beyond them from the whole ordering. Sliced by the paginator like a queryset."""
+
+    def __init__(self, candidates, everything):
+        self.candidates = candidates
+        self.everything = everything
+        self.ordered = True
+
+    def __getitem__(self, index):
+        if isinstance(index, slice) and index.stop is not None and index.stop <= RANK_CANDIDATES:
+            return self.candidates[index]
+        return self.everything[index]
+
+
 class CountedPaginator(Paginator):
     """A paginator told the number of results, which the facet counts have already summed."""
 
@@ -305,8 +350,11 @@ def matching_object_ids(model, text):
 
 
 def theme_filter(theme_ids):
-    links = SearchEntry.themes.through.objects.filter(theme_id__in=theme_ids)
-    return Q(pk__in=links.values("searchentry_id"))
+    """Entries with any of these themes, from the row's own `theme_ids`."""
+    condition = Q()
+    for theme_id in theme_ids:
+        condition |= Q(theme_ids__contains=f",{theme_id},")
+    return condition
 
 
 @dataclass
@@ -317,10 +365,12 @@ class SearchQueries:
     facet_filters: dict
     results: object  # the results, narrowed, annotated and ordered: the page is a slice of it
     matcher: object
-    chosen: dict  # the chosen types, partnership ids and stages
+    chosen: dict  # the chosen types, theme ids, partnership ids and stages
 
 
-def build_queries(params, user, themes, partnerships):
+def build_queries(params, user, themes, partnerships, total=None):
+    """The search's querysets. `total`, the number of results when already counted, lets a search with at most
+    RANK_CANDIDATES results rank them all without first picking its candidates."""
     theme_ids = {theme.slug: theme.pk for theme in themes}
     partnership_ids = {partnership.slug: partnership.pk for partnership in partnerships}
     params.themes = [slug for slug in params.themes if slug in theme_ids]
@@ -341,19 +391,30 @@ def build_queries(params, user, themes, partnerships):
     }
     results = entries.filter(*facet_filters.values()).defer("search_vector", "names")
     if matcher is not None:
-        results = matcher.with_snippets(results.annotate(rank=matcher.rank()))
-    results = results.order_by(*ordering(params))
+        rank_all = total is not None and total <= RANK_CANDIDATES
+        ranked = matcher.with_snippets(results.annotate(rank=matcher.rank(results, rank_all=rank_all)))
+        if uses_full_text_search() and params.by_relevance and not rank_all:
+            candidates = results.filter(pk__in=newest(results)).annotate(rank=matcher.rank(results, rank_all=True))
+            ranked = CandidatesFirst(
+                matcher.with_snippets(candidates).order_by(*ordering(params)), ranked.order_by(*ordering(params))
+            )
+        else:
+            ranked = ranked.order_by(*ordering(params))
+        results = ranked
+    else:
+        results = results.order_by(*ordering(params))
     chosen = {
         "type": set(params.types),
         "partnership": {partnership_ids[slug] for slug in params.partnerships},
         "stage": set(params.stages),
+        "theme": {theme_ids[slug] for slug in params.themes},
     }
     return SearchQueries(entries=entries, facet_filters=facet_filters, results=results, matcher=matcher, chosen=chosen)
 
 
 def search(params, user):
     """Run a search for this user. Queries: the themes and the partnerships (for facet labels and the
-    URL's slugs), the facets' two GROUP BYs (which also count the results) and the page of results: five,
+    URL's slugs), the facets' GROUP BY (which also counts the results) and the page of results: four,
     whatever the data."""
     flush_pending()
     themes = list(Theme.objects.only("pk", "name", "slug", "order"))
@@ -361,6 +422,9 @@ def search(params, user):
     queries = build_queries(params, user, themes, partnerships)
     matcher = queries.matcher
     facets, total = count_facets(queries, params, themes, partnerships)
+    if matcher is not None and total <= RANK_CANDIDATES:
+        # Few enough to rank them all: no need to pick the newest first (building queries runs none).
+        queries = build_queries(params, user, themes, partnerships, total=total)
     page_obj = CountedPaginator(queries.results, RESULTS_PER_PAGE, total).get_page(params.page)
 
     names = {partnership.pk: partnership.name for partnership in partnerships}
@@ -386,35 +450,64 @@ def ordering(params):
     return [newest, "kind", "title", "pk"]
 
 
+def facet_rows(sql, sql_params):
+    """The two GROUP BYs of count_facets over the marked matches' query (`sql`)."""
+    with connection.cursor() as cursor:
+        # COUNT(*), not of a column: with no words the CTE can read searchentry_facets_idx alone. Raw SQL because
+        # the ORM has no CTE; the matches' query inside it is the ORM's, with its parameters.
+        cursor.execute(
+            f"""WITH marked (kind, partnership_id, stage, theme_ids, theme_pass, other_pass) AS ({sql})
+            SELECT kind, partnership_id, stage, NULL, COUNT(*) FROM marked WHERE theme_pass = 1
+            GROUP BY kind, partnership_id, stage
+            UNION ALL
+            SELECT NULL, NULL, NULL, theme_ids, COUNT(*) FROM marked WHERE other_pass = 1 GROUP BY theme_ids""",  # noqa: S608 (the ORM's SQL)
+            sql_params,
+        )
+        return cursor.fetchall()
+
+
 def count_facets(queries, params, themes, partnerships):
     """Counts per facet value, each over the results narrowed by every *other* facet, so that choosing a second
     value in the same facet widens the search rather than emptying it; and the number of results.
 
-    Two GROUP BY queries: one by (type, partnership, stage) over the results narrowed by theme, from which the
-    three facets and the total are summed here (at most types × partnerships × stages rows, whatever the data);
-    and one by theme over the results narrowed by the other three facets."""
+    One query, which reads the visible matches once (a CTE, which PostgreSQL materialises as it is read twice)
+    and groups them twice: by (type, partnership, stage) among those passing the theme facet, and by the row's
+    `theme_ids` among those passing the other three. At most one row per combination present, whatever the
+    number of matches, and no join: the three facets and the total are summed from the first here, the themes'
+    counts from the second."""
     filters = queries.facet_filters
-    combinations = (
-        queries.entries.filter(filters["theme"])
-        .order_by()
-        .values("kind", "partnership_id", "stage")
-        .annotate(total=Count("pk"))
-        .values_list("kind", "partnership_id", "stage", "total")
+
+    def passes(condition):
+        return Case(When(condition, then=Value(1)), default=Value(0)) if condition else Value(1)
+
+    marked = (
+        queries.entries.order_by()
+        .annotate(
+            theme_pass=passes(filters["theme"]),
+            other_pass=passes(Q(filters["type"], filters["partnership"], filters["stage"])),
+        )
+        .values_list("kind", "partnership_id", "stage", "theme_ids", "theme_pass", "other_pass")
     )
+    try:
+        sql, sql_params = marked.query.sql_with_params()
+    except EmptyResultSet:  # text with nothing to search for: nothing matches, and nothing need be asked
+        sql = None
+    rows = [] if sql is None else facet_rows(sql, sql_params)
     chosen = queries.chosen
-    counts = {"type": Counter(), "partnership": Counter(), "stage": Counter()}
+    counts = {"type": Counter(), "partnership": Counter(), "stage": Counter(), "theme": Counter()}
     total = 0
-    for kind, partnership_id, stage, rows in combinations:
+    for kind, partnership_id, stage, encoded_themes, number in rows:
+        if encoded_themes is not None:
+            for theme_id in decode_theme_ids(encoded_themes):
+                counts["theme"][theme_id] += number
+            continue
         values = {"type": kind, "partnership": partnership_id, "stage": stage}
         passes = {name: not chosen[name] or value in chosen[name] for name, value in values.items()}
-        for name in counts:
+        for name in values:
             if all(passed for other, passed in passes.items() if other != name):
-                counts[name][values[name]] += rows
+                counts[name][values[name]] += number
         if all(passes.values()):
-            total += rows
-    narrowed = queries.entries.filter(filters["type"], filters["partnership"], filters["stage"]).order_by()
-    links = SearchEntry.themes.through.objects.filter(searchentry_id__in=narrowed.values("pk"))
-    counts["theme"] = dict(links.values("theme_id").annotate(total=Count("pk")).values_list("theme_id", "total"))
+            total += number
 
     choices = {
         "type": [(kind.value, kind.value, kind.label) for kind in SearchKind],
