@@ -203,7 +203,8 @@ class FAQ(RendersMarkdown, models.Model):
         return self.question[:80]
 
     def get_absolute_url(self):
-        return f"{reverse('resources:faq_list')}#{self.anchor}"
+        # A permanent address that leads to the page of its theme's FAQs showing it (resources.faq_views).
+        return reverse("resources:faq_detail", args=[self.pk])
 
     @property
     def anchor(self):
