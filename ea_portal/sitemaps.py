@@ -1,20 +1,47 @@
-"""sitemap.xml: every public page, built from the same `.published()` querysets the pages use."""
+"""sitemap.xml: an index of one sitemap per kind of public page (each split into pages well under the protocol's
+50,000 addresses), built from the same `.published()` querysets the pages use, cached, and answered with a 304
+when a crawler already has the current version."""
 
+import hashlib
 from urllib.parse import urlsplit
 
 from django.conf import settings
 from django.contrib import sitemaps
+from django.contrib.sitemaps import views as sitemap_views
+from django.contrib.sitemaps.views import SitemapIndexItem
+from django.core.cache import cache
+from django.db.models import Count, Max
+from django.http import Http404, HttpResponse
 from django.shortcuts import render
+from django.template.response import TemplateResponse
 from django.urls import reverse
+from django.views.decorators.http import condition
 
+from ea_portal.links import absolute_url
 from learning.models import LearningExample
 from partnerships.models import Partnership, Theme
 from resources.models import NewsletterIssue, Resource
+
+# Addresses per sitemap page: the protocol allows 50,000; 5,000 keeps each page quick to build and fetch.
+SITEMAP_PAGE_SIZE = 5000
+# The cache keys carry the content's stamp, so a change is seen at once; this only bounds how long an unused
+# version stays in the cache.
+SITEMAP_CACHE_SECONDS = 60 * 60
+# What Django's sitemap views say besides the XML, kept with it in the cache.
+CACHED_HEADERS = ("X-Robots-Tag", "Last-Modified")
 
 
 class Sitemap(sitemaps.Sitemap):
     """Addresses on the portal's public address (PORTAL_BASE_URL), as in the emails it sends, rather than the
     placeholder domain of django.contrib.sites."""
+
+    limit = SITEMAP_PAGE_SIZE
+
+    def get_latest_lastmod(self):
+        """The index's date for this section, from the database: Django's own reads every item to find it."""
+        if not hasattr(self, "lastmod"):
+            return None
+        return self.items().aggregate(latest=Max("updated"))["latest"]
 
     @property
     def protocol(self):
@@ -49,19 +76,22 @@ class StaticPagesSitemap(Sitemap):
         return reverse(item)
 
 
+# Only what an address and its date need: a full example row is many kilobytes of Markdown and HTML.
+
+
 class PartnershipSitemap(Sitemap):
     def items(self):
-        return Partnership.objects.order_by("pk")
+        return Partnership.objects.only("slug").order_by("pk")
 
 
 class ThemeSitemap(Sitemap):
     def items(self):
-        return Theme.objects.order_by("pk")
+        return Theme.objects.only("slug").order_by("pk")
 
 
 class ResourceSitemap(Sitemap):
     def items(self):
-        return Resource.objects.published().order_by("pk")
+        return Resource.objects.published().only("slug", "updated").order_by("pk")
 
     def lastmod(self, item):
         return item.updated
@@ -69,7 +99,7 @@ class ResourceSitemap(Sitemap):
 
 class LearningExampleSitemap(Sitemap):
     def items(self):
-        return LearningExample.objects.published().order_by("pk")
+        return LearningExample.objects.published().only("slug", "updated").order_by("pk")
 
     def lastmod(self, item):
         return item.updated
@@ -77,7 +107,7 @@ class LearningExampleSitemap(Sitemap):
 
 class NewsletterIssueSitemap(Sitemap):
     def items(self):
-        return NewsletterIssue.objects.published().order_by("pk")
+        return NewsletterIssue.objects.published().only("slug", "updated").order_by("pk")
 
     def lastmod(self, item):
         return item.updated
@@ -91,6 +121,74 @@ SITEMAPS = {
     "resources": ResourceSitemap,
     "newsletter": NewsletterIssueSitemap,
 }
+
+
+def content_stamp(request):
+    """What the sitemaps are built from, summed up: each kind's count and latest change (or highest primary key,
+    for kinds that record no change time). Any publication, unpublication, edit, addition or removal changes
+    it. Five small aggregate queries, computed once per request."""
+    if not hasattr(request, "_sitemap_stamp"):
+        parts = [
+            LearningExample.objects.published().aggregate(n=Count("pk"), last=Max("updated")),
+            Resource.objects.published().aggregate(n=Count("pk"), last=Max("updated")),
+            NewsletterIssue.objects.published().aggregate(n=Count("pk"), last=Max("updated")),
+            Partnership.objects.aggregate(n=Count("pk"), last=Max("pk")),
+            Theme.objects.aggregate(n=Count("pk"), last=Max("pk")),
+        ]
+        text = repr([(part["n"], part["last"]) for part in parts]) + settings.PORTAL_BASE_URL
+        request._sitemap_stamp = hashlib.sha256(text.encode()).hexdigest()[:32]
+    return request._sitemap_stamp
+
+
+def sitemap_etag(request, section=None):
+    return f"{content_stamp(request)}-{section or 'index'}-{request.GET.get('p', '1')}"
+
+
+def cached_sitemap(request, key, build):
+    """The sitemap response `build` makes, from the shared cache when this version of the content has been
+    built before (by any web process)."""
+    key = f"sitemap:{content_stamp(request)}:{key}"
+    cached = cache.get(key)
+    if cached is None:
+        response = build()
+        if response.status_code != 200:
+            return response
+        response.render()
+        kept = {name: response[name] for name in CACHED_HEADERS if response.has_header(name)}
+        cached = (response.content, kept)
+        cache.set(key, cached, SITEMAP_CACHE_SECONDS)
+    content, headers = cached
+    return HttpResponse(content, content_type="application/xml", headers=headers)
+
+
+def build_index(request):
+    """Django's index view, but with the sections' addresses on PORTAL_BASE_URL (Django's uses the request's
+    Host header) and no item of any section read."""
+    items = []
+    for section, sitemap_class in SITEMAPS.items():
+        site = sitemap_class()
+        location = absolute_url(reverse("sitemap_section", kwargs={"section": section}))
+        lastmod = site.get_latest_lastmod()
+        items.append(SitemapIndexItem(location, lastmod))
+        items += [SitemapIndexItem(f"{location}?p={page}", lastmod) for page in site.paginator.page_range[1:]]
+    return TemplateResponse(request, "sitemap_index.xml", {"sitemaps": items}, content_type="application/xml")
+
+
+@condition(etag_func=sitemap_etag)
+def sitemap_index(request):
+    """/sitemap.xml, the address robots.txt names: the list of the sections' sitemaps."""
+    return cached_sitemap(request, "index", lambda: build_index(request))
+
+
+@condition(etag_func=sitemap_etag)
+def sitemap_section(request, section):
+    """One section's sitemap, a page (?p=) at a time."""
+    if section not in SITEMAPS:
+        raise Http404("No such sitemap section.")
+    page = request.GET.get("p", "1")
+    return cached_sitemap(
+        request, f"{section}:{page}", lambda: sitemap_views.sitemap(request, SITEMAPS, section=section)
+    )
 
 
 def robots_txt(request):
