@@ -129,9 +129,9 @@ def content_stamp(request):
     it. Five small aggregate queries, computed once per request."""
     if not hasattr(request, "_sitemap_stamp"):
         parts = [
-            LearningExample.objects.published().aggregate(n=Count("pk"), last=Max("updated")),
-            Resource.objects.published().aggregate(n=Count("pk"), last=Max("updated")),
-            NewsletterIssue.objects.published().aggregate(n=Count("pk"), last=Max("updated")),
+            LearningExample.objects.published().aggregate(n=Count("*"), last=Max("updated")),
+            Resource.objects.published().aggregate(n=Count("*"), last=Max("updated")),
+            NewsletterIssue.objects.published().aggregate(n=Count("*"), last=Max("updated")),
             Partnership.objects.aggregate(n=Count("pk"), last=Max("pk")),
             Theme.objects.aggregate(n=Count("pk"), last=Max("pk")),
         ]

@@ -22,7 +22,12 @@ def theme_learning(theme):
     items = list(CuratedItem.objects.filter(theme=theme).order_by("order", "pk"))
     return {
         "theme": theme,
-        "examples": list(examples.select_related("partnership").newest_first()[:THEME_PAGE_EXAMPLES]),
+        # Only what a line of the list shows, not the examples' long sections.
+        "examples": list(
+            examples.select_related("partnership")
+            .only("title", "slug", "stage", "partnership__name", "partnership__slug")
+            .newest_first()[:THEME_PAGE_EXAMPLES]
+        ),
         "example_count": examples.count(),
         "questions": [item for item in items if item.kind == ItemKind.QUESTION],
         "approaches": [item for item in items if item.kind == ItemKind.APPROACH],
