@@ -144,3 +144,22 @@ def test_query_count_of_a_deep_cursor_page_is_that_of_the_first(client, programm
             # themes (5).
             with django_assert_num_queries(5):
                 client.get(url)
+
+
+@pytest.mark.parametrize(
+    "query",
+    ["", "theme=independent-scrutiny&region=north-west&stage=idea&partnership=trafford", "stage=no-such-stage&q=x"],
+)
+def test_the_filter_form_renders_as_djangos_own_widgets_would(programme, query):
+    """/learning/ renders its selects in Python (ea_portal's filter_field tag), for speed: the same HTML."""
+    from django.http import QueryDict
+    from django.test.html import parse_html
+
+    from ea_portal.templatetags.portal import filter_field
+    from learning.filters import LearningExampleFilter
+
+    form = LearningExampleFilter(QueryDict(query) or None, queryset=LearningExample.objects.all()).form
+    form.is_valid()
+    for field in form:
+        assert parse_html(str(filter_field(field))) == parse_html(str(field)), field.name
+    assert " selected" in str(filter_field(form["stage"])) or "no-such-stage" in query or not query
