@@ -163,3 +163,28 @@ def test_the_filter_form_renders_as_djangos_own_widgets_would(programme, query):
     for field in form:
         assert parse_html(str(filter_field(field))) == parse_html(str(field)), field.name
     assert " selected" in str(filter_field(form["stage"])) or "no-such-stage" in query or not query
+
+
+RESOURCES_URL = reverse("resources:resource_list")
+
+
+def test_every_published_resource_appears_once_across_numbered_and_cursor_pages(client, programme, monkeypatch):
+    from resources.models import Resource
+
+    monkeypatch.setattr("resources.views.RESOURCES_PER_PAGE", PER_PAGE)
+    monkeypatch.setattr("resources.views.NUMBERED_RESOURCE_PAGES", NUMBERED)
+    Resource.objects.bulk_create(
+        Resource(title=f"Resource {n}", slug=f"resource-{n}", external_url="https://x.org/", published=n % 5 != 0)
+        for n in range(16)
+    )
+    # bulk_create gives them all one `updated`: the primary key orders them.
+    published = Resource.objects.filter(published=True).order_by("-updated", "-pk")
+    titles, url = [], RESOURCES_URL
+    while url:
+        response = client.get(url)
+        titles += [resource.title for resource in response.context["page_obj"]]
+        following = link(response.content, "next")
+        url = f"{RESOURCES_URL}{following}" if following else None
+    assert titles == [resource.title for resource in published]
+    assert "after=" in link(client.get(RESOURCES_URL, {"page": NUMBERED}).content, "next")
+    assert f"{len(titles)} resources" in visible_text(client.get(RESOURCES_URL).content)
