@@ -20,7 +20,7 @@ from django.views.decorators.http import condition
 from ea_portal.links import absolute_url
 from learning.models import LearningExample
 from partnerships.models import Partnership, Theme
-from resources.models import NewsletterIssue, Resource
+from resources.models import FAQ, FAQStatus, NewsletterIssue, Resource
 
 # Addresses per sitemap page: the protocol allows 50,000; 5,000 keeps each page quick to build and fetch.
 SITEMAP_PAGE_SIZE = 5000
@@ -105,6 +105,16 @@ class LearningExampleSitemap(Sitemap):
         return item.updated
 
 
+class FAQThemeSitemap(Sitemap):
+    """The pages of answers of each theme that has published FAQs."""
+
+    def items(self):
+        return Theme.objects.filter(faqs__status=FAQStatus.PUBLISHED).distinct().only("slug").order_by("pk")
+
+    def location(self, theme):
+        return reverse("resources:faq_theme", args=[theme.slug])
+
+
 class NewsletterIssueSitemap(Sitemap):
     def items(self):
         return NewsletterIssue.objects.published().only("slug", "updated").order_by("pk")
@@ -119,6 +129,7 @@ SITEMAPS = {
     "themes": ThemeSitemap,
     "learning": LearningExampleSitemap,
     "resources": ResourceSitemap,
+    "faqs": FAQThemeSitemap,
     "newsletter": NewsletterIssueSitemap,
 }
 
@@ -126,12 +137,13 @@ SITEMAPS = {
 def content_stamp(request):
     """What the sitemaps are built from, summed up: each kind's count and latest change (or highest primary key,
     for kinds that record no change time). Any publication, unpublication, edit, addition or removal changes
-    it. Five small aggregate queries, computed once per request."""
+    it. Six small aggregate queries, computed once per request."""
     if not hasattr(request, "_sitemap_stamp"):
         parts = [
             LearningExample.objects.published().aggregate(n=Count("*"), last=Max("updated")),
             Resource.objects.published().aggregate(n=Count("*"), last=Max("updated")),
             NewsletterIssue.objects.published().aggregate(n=Count("*"), last=Max("updated")),
+            FAQ.objects.published().aggregate(n=Count("*"), last=Max("updated")),
             Partnership.objects.aggregate(n=Count("pk"), last=Max("pk")),
             Theme.objects.aggregate(n=Count("pk"), last=Max("pk")),
         ]

@@ -81,11 +81,11 @@ def test_query_count_is_constant_and_cached(client, programme, partnership_a, dj
         while len(locations(client, "/sitemap-learning.xml")) < total:
             make_example(partnership_a, State.PUBLISHED)
         cache.clear()
-        # The content's stamp (5 aggregates), then the section's count (6) and page of addresses (7).
-        with django_assert_num_queries(7):
+        # The content's stamp (6 aggregates), then the section's count (7) and page of addresses (8).
+        with django_assert_num_queries(8):
             client.get("/sitemap-learning.xml")
         # Built once: the next request reads the stamp and the cache only.
-        with django_assert_num_queries(5):
+        with django_assert_num_queries(6):
             client.get("/sitemap-learning.xml")
 
 
@@ -97,3 +97,16 @@ def test_index_and_sections_answer_304_to_a_matching_etag(client, programme, par
     response = client.get("/sitemap-learning.xml")
     make_example(partnership_a, State.PUBLISHED, title="Newly published")
     assert client.get("/sitemap-learning.xml", headers={"if-none-match": response["ETag"]}).status_code == 200
+
+
+def test_faq_section_lists_the_themes_with_published_answers(client, programme):
+    from partnerships.models import Theme
+    from resources.models import FAQ, FAQStatus
+
+    scrutiny, sharing = Theme.objects.get(slug="independent-scrutiny"), Theme.objects.get(slug="information-sharing")
+    FAQ.objects.create(question="Q?", answer="A.", theme=scrutiny, status=FAQStatus.PUBLISHED)
+    FAQ.objects.create(question="Draft?", answer="A.", theme=sharing, status=FAQStatus.DRAFT)
+    assert locations(client, "/sitemap-faqs.xml") == [f"{BASE}/faqs/themes/independent-scrutiny/"]
+    # Publishing an answer changes the stamp, so the cached section is rebuilt.
+    FAQ.objects.filter(theme=sharing).update(status=FAQStatus.PUBLISHED)
+    assert f"{BASE}/faqs/themes/information-sharing/" in locations(client, "/sitemap-faqs.xml")
