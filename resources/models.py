@@ -96,6 +96,8 @@ class Resource(RendersMarkdown, models.Model):
                 name="resource_published_order_idx",
                 condition=Q(published=True),
             ),
+            # A theme page lists its first published resources by title (resources_tags.theme_resources_and_faqs).
+            models.Index(fields=["title"], name="resource_published_title_idx", condition=Q(published=True)),
         ]
 
     def __str__(self):
