@@ -10,11 +10,13 @@ NULL in the rows listed (published examples always have a published_at: a check 
 """
 
 from dataclasses import dataclass
+from datetime import datetime
 from functools import reduce
 from operator import or_
 
 from django.core.exceptions import ValidationError
 from django.db.models import Q
+from django.utils import timezone
 
 CURSOR_SEPARATOR = "~"
 
@@ -72,7 +74,8 @@ def _parse_cursor(model, keys, text):
             value = model_field.to_python(part)
         except ValidationError:
             return None
-        if value is None:
+        # A date without a time zone (a hand-edited link) names no moment: the database would guess one.
+        if value is None or (isinstance(value, datetime) and timezone.is_naive(value)):
             return None
         values.append(value)
     return values
@@ -106,7 +109,7 @@ def _number(text):
 
 def keyset_page(request, queryset, *, keys, per_page, numbered_pages):
     """The page of `queryset` (ordered newest first by `keys`) that the request's `page`, `after` or `before`
-    parameter names. Three queries before the rows' own prefetches: the count, and the page's rows (with one
+    parameter names. Two queries before the rows' own prefetches: the count, and the page's rows (with one
     more row to know whether another page follows). A page number, cursor or mixture that makes no sense
     gives the first page, as Django's Paginator.get_page does."""
     params = request.GET

@@ -115,7 +115,9 @@ def test_cursor_pages_keep_the_filters(client, programme, partnership_a):
     assert "15 learning examples, newest first" in visible_text(page_two.content)
 
 
-@pytest.mark.parametrize("cursor", ["nonsense", "2020-01-01T00:00:00~x", "~", "2020-13-45T00:00:00~5"])
+@pytest.mark.parametrize(
+    "cursor", ["nonsense", "2020-01-01T00:00:00+00:00~x", "~", "2020-13-45T00:00:00~5", "2020-01-01T00:00:00~5"]
+)
 def test_a_broken_cursor_gives_the_first_page(client, programme, cursor):
     add_examples(8)
     for name in ("after", "before"):
