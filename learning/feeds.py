@@ -11,6 +11,7 @@ class LearningExamplesFeed(PortalFeed):
     page_url_name = "learning:example_list"
     feed_url_name = "learning:example_feed_rss"
     description = "Newly published practice examples from the Early Adopter partnerships and NCB."
+    stamp_fields = ("updated", "published_at")
 
     def items(self):
         return LearningExample.objects.published().for_listing().newest_first()[:FEED_LENGTH]

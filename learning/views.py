@@ -8,6 +8,7 @@ from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_POST
 
 from ea_portal.hooks import related_examples
+from ea_portal.keyset import keyset_page
 from learning import workflow
 from learning.filters import LearningExampleFilter
 from learning.forms import ConfirmAnonymityForm, LearningExampleForm, ReturnForm, UnpublishForm
@@ -26,6 +27,7 @@ from learning.history import (
 from learning.models import (
     LEAD_EDITABLE_REVISION_STATES,
     LEAD_EDITABLE_STATES,
+    SECTIONS,
     STAGE_EXPLANATIONS,
     Action,
     CuratedItem,
@@ -45,6 +47,11 @@ from partnerships.programme_data import ENQUIRY_FOCUS
 from partnerships.roles import facilitator_required, is_facilitator, is_partnership_lead, led_partnership_ids
 
 EXAMPLES_PER_PAGE = 20
+# /learning/'s pages up to this one are numbered (read with OFFSET, cheap this near the top); further pages
+# follow a cursor (ea_portal.keyset).
+NUMBERED_EXAMPLE_PAGES = 10
+# What a list row does not show: the sections' Markdown and HTML, and the summary's Markdown (it shows the HTML).
+LISTING_DEFERRED_FIELDS = ["summary", *[name for name, _ in SECTIONS], *[f"{name}_html" for name, _ in SECTIONS]]
 RELATED_EXAMPLES = 5
 STALE_MESSAGE = (
     "Someone else saved this example after you opened it, so your changes have not been saved. Your text is "
@@ -141,10 +148,21 @@ def enquiry_framework(request):
 
 
 def example_list(request):
-    examples = LearningExample.objects.published().for_listing().newest_first()
+    # A row shows the title, summary, stage, source and themes: the long sections stay in the database.
+    examples = LearningExample.objects.published().for_listing().defer(*LISTING_DEFERRED_FIELDS)
     filterset = LearningExampleFilter(request.GET or None, queryset=examples)
-    page_obj = Paginator(filterset.qs, EXAMPLES_PER_PAGE).get_page(request.GET.get("page"))
-    return render(request, "learning/example_list.html", {"filterset": filterset, "page_obj": page_obj})
+    # Ordered as newest_first(), served by LearningExample's example_published_order_idx; pages beyond the
+    # numbered ones follow a cursor, so that the last page costs what the first does.
+    page_obj = keyset_page(
+        request,
+        filterset.qs,
+        keys=("published_at", "pk"),
+        per_page=EXAMPLES_PER_PAGE,
+        numbered_pages=NUMBERED_EXAMPLE_PAGES,
+    )
+    filtered = any(request.GET.get(name) for name in filterset.form.fields)
+    context = {"filterset": filterset, "page_obj": page_obj, "filtered": filtered}
+    return render(request, "learning/example_list.html", context)
 
 
 def stage_guide(request):

@@ -1,11 +1,13 @@
-"""FAQs: the public page, visitors' questions, and the facilitators' queue and ordering."""
+"""FAQs: the public pages, visitors' questions, and the facilitators' queue and ordering."""
+
+from urllib.parse import urlencode
 
 from django.conf import settings
 from django.contrib import messages
 from django.contrib.auth import get_user_model
 from django.core.paginator import Paginator
 from django.db import transaction
-from django.db.models import Max
+from django.db.models import Count, Exists, Max, OuterRef, Q
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
 from django.urls import reverse
@@ -14,6 +16,7 @@ from django_ratelimit.decorators import ratelimit
 
 from ea_portal.links import absolute_url
 from ea_portal.mail import queue_email
+from partnerships.models import Theme
 from partnerships.roles import FACILITATORS_GROUP, facilitator_required
 from resources.forms import AskQuestionForm, FAQForm
 from resources.models import FAQ, FAQStatus
@@ -23,9 +26,45 @@ def ask_question_rate(group, request):
     return settings.FAQ_QUESTION_RATE
 
 
+# The deck groups FAQs by theme: /faqs/ lists the themes, each theme's answers have pages of their own.
+FAQS_PER_PAGE = 25
+MANAGED_FAQS_PER_PAGE = 50
+
+
 def faq_list(request):
-    faqs = FAQ.objects.published().select_related("theme").order_by("theme__order", "theme__name", "order", "pk")
-    return render(request, "resources/faq_list.html", {"faqs": faqs})
+    """The themes with published answers, and how many each has: one query, however many FAQs there are."""
+    themes = (
+        Theme.objects.annotate(faq_count=Count("faqs", filter=Q(faqs__status=FAQStatus.PUBLISHED)))
+        .filter(faq_count__gt=0)
+        .order_by("order", "name")
+    )
+    return render(request, "resources/faq_list.html", {"themes": themes})
+
+
+def faq_theme(request, slug):
+    """One theme's published answers in the facilitators' order, a page at a time."""
+    theme = get_object_or_404(Theme, slug=slug)
+    faqs = FAQ.objects.published().filter(theme=theme).order_by("order", "pk")
+    page_obj = Paginator(faqs, FAQS_PER_PAGE).get_page(request.GET.get("page"))
+    return render(request, "resources/faq_theme.html", {"theme": theme, "page_obj": page_obj})
+
+
+def faq_detail(request, pk):
+    """An FAQ's permanent address (its get_absolute_url): the page of its theme's answers that shows it, at its
+    anchor. Old links to /faqs/#faq-N come here too (static/js/faq-anchor.js)."""
+    faq = get_object_or_404(FAQ.objects.published().select_related("theme"), pk=pk)
+    path = reverse("resources:faq_theme", args=[faq.theme.slug])
+    return redirect(faq_page_url(path, faq, FAQ.objects.published(), FAQS_PER_PAGE))
+
+
+def faq_page_url(path, faq, faqs, per_page, **params):
+    """The address of the page at `path` listing `faqs` of this FAQ's theme in (order, pk) order, a page at a
+    time, that shows this FAQ, at its anchor."""
+    before = faqs.filter(theme=faq.theme_id).filter(Q(order__lt=faq.order) | Q(order=faq.order, pk__lt=faq.pk))
+    page = before.count() // per_page + 1
+    if page > 1:
+        params["page"] = page
+    return f"{path}{'?' + urlencode(params) if params else ''}#{faq.anchor}"
 
 
 @ratelimit(key="ip", rate=ask_question_rate, method="POST", block=False)
@@ -81,11 +120,33 @@ def faq_queue(request):
     return render(request, "resources/faq_queue.html", {"questions": page_obj.object_list, "page_obj": page_obj})
 
 
+def managed_faqs():
+    return FAQ.objects.exclude(status=FAQStatus.ASKED)
+
+
 @facilitator_required
 def faq_manage(request):
-    """Every answered FAQ, by theme in display order, with controls to reorder, edit and (un)publish."""
-    faqs = FAQ.objects.exclude(status=FAQStatus.ASKED).select_related("theme")
-    return render(request, "resources/faq_manage.html", {"faqs": faqs})
+    """Every answered FAQ (or one theme's), by theme in display order, a page at a time, with controls to
+    reorder, edit and (un)publish. Whether an FAQ has a neighbour to swap with comes from the database, as
+    its neighbour may be on another page."""
+    themes = Theme.objects.filter(faqs__in=managed_faqs()).distinct().order_by("order", "name")
+    theme = None
+    faqs = managed_faqs().select_related("theme")
+    if request.GET.get("theme"):
+        theme = get_object_or_404(Theme, slug=request.GET["theme"])
+        faqs = faqs.filter(theme=theme)
+    siblings = managed_faqs().filter(theme=OuterRef("theme"))
+    faqs = faqs.annotate(
+        may_move_up=Exists(
+            siblings.filter(Q(order__lt=OuterRef("order")) | Q(order=OuterRef("order"), pk__lt=OuterRef("pk")))
+        ),
+        may_move_down=Exists(
+            siblings.filter(Q(order__gt=OuterRef("order")) | Q(order=OuterRef("order"), pk__gt=OuterRef("pk")))
+        ),
+    ).order_by("theme__order", "theme__name", "theme", "order", "pk")
+    page_obj = Paginator(faqs, MANAGED_FAQS_PER_PAGE).get_page(request.GET.get("page"))
+    context = {"page_obj": page_obj, "themes": themes, "current_theme": theme}
+    return render(request, "resources/faq_manage.html", context)
 
 
 def next_order(theme):
@@ -180,7 +241,12 @@ def faq_move(request, pk):
                 sibling.order = position
             FAQ.objects.bulk_update(siblings, ["order"])
             messages.success(request, f"Moved “{faq}” {'up' if target < index else 'down'}.")
-    return redirect(f"{reverse('resources:faq_manage')}#{faq.anchor}")
+    faq.refresh_from_db(fields=["order"])
+    if faq.theme_id is None:
+        return redirect(f"{reverse('resources:faq_manage')}#{faq.anchor}")
+    # Back to the FAQ where it now is: the page of its theme's FAQs that shows it.
+    path = reverse("resources:faq_manage")
+    return redirect(faq_page_url(path, faq, managed_faqs(), MANAGED_FAQS_PER_PAGE, theme=faq.theme.slug))
 
 
 # The number of visitors' questions waiting, shown to facilitators in the navigation and on the dashboard -----

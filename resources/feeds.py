@@ -40,6 +40,7 @@ class NewsletterFeed(PortalFeed):
     page_url_name = "resources:newsletter_archive"
     feed_url_name = "resources:newsletter_feed_rss"
     description = "Issues of the Safeguarding Early Adopters programme's newsletter."
+    stamp_fields = ("updated", "published_at")
 
     def items(self):
         return NewsletterIssue.objects.published().order_by("-published_at")[:FEED_LENGTH]

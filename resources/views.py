@@ -1,12 +1,12 @@
 """Tools and resources: the public catalogue, downloads, the facilitators' curation pages and the engage page."""
 
 from django.contrib import messages
-from django.core.paginator import Paginator
 from django.http import FileResponse, Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import NoReverseMatch, reverse
 from django.views.decorators.http import require_POST
 
+from ea_portal.keyset import keyset_page
 from partnerships.roles import facilitator_required
 from resources.filters import ResourceFilter
 from resources.forms import ResourceForm
@@ -20,22 +20,26 @@ def get_resource_for_viewing(request, slug):
 
 
 RESOURCES_PER_PAGE = 20
+NUMBERED_RESOURCE_PAGES = 10
 
 
 def resource_list(request):
-    resources = (
-        Resource.objects.visible_to(request.user)
-        .select_related("partnership")
-        .prefetch_related("themes")
-        .order_by("-updated", "title")
-    )
+    resources = Resource.objects.visible_to(request.user).select_related("partnership").prefetch_related("themes")
     filterset = ResourceFilter(request.GET or None, queryset=resources)
-    page_obj = Paginator(filterset.qs, RESOURCES_PER_PAGE).get_page(request.GET.get("page"))
+    # Last updated first (served by Resource's resource_published_order_idx), pages beyond the numbered ones
+    # following a cursor (ea_portal.keyset), as on /learning/.
+    page_obj = keyset_page(
+        request,
+        filterset.qs,
+        keys=("updated", "pk"),
+        per_page=RESOURCES_PER_PAGE,
+        numbered_pages=NUMBERED_RESOURCE_PAGES,
+    )
     context = {
         "filterset": filterset,
         "page_obj": page_obj,
-        "paginator": page_obj.paginator,
         "object_list": page_obj.object_list,
+        "filtered": any(request.GET.get(name) for name in filterset.form.fields),
     }
     return render(request, "resources/resource_list.html", context)
 

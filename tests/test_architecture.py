@@ -17,6 +17,7 @@ LIBRARY = {
     "ea_portal.content_version",
     "ea_portal.feeds",
     "ea_portal.hooks",
+    "ea_portal.keyset",
     "ea_portal.links",
     "ea_portal.mail",
     "ea_portal.mail_tasks",

@@ -13,6 +13,7 @@ from django.utils import timezone
 from partnerships.models import Theme
 from resources.models import FAQ, FAQStatus, NewsletterIssue, Resource, Subscriber, SubscriberStatus
 from resources.newsletter import unsubscribe_token
+from tests.browser import arrive
 from tests.conftest import wait_for_mail
 
 pytestmark = [pytest.mark.browser, pytest.mark.django_db(transaction=True)]
@@ -92,6 +93,7 @@ PUBLIC_PAGES = [
     "/resources/?kind=nothing",
     "/resources/scrutiny-toolkit/",
     "/faqs/",
+    "/faqs/themes/independent-scrutiny/",
     "/faqs/ask/",
     "/engage/",
     "/newsletter/",
@@ -101,6 +103,20 @@ PUBLIC_PAGES = [
     "/newsletter/confirm/not-a-token/",
     "/themes/independent-scrutiny/",
 ]
+
+
+def test_an_old_link_to_an_answer_on_the_faq_page_still_reaches_it(page, catalogue):
+    """/faqs/ held every answer at an anchor until the answers moved to pages by theme: a link of the old kind
+    is sent on to the answer's page by static/js/faq-anchor.js."""
+    faq = FAQ.objects.get(status=FAQStatus.PUBLISHED)
+    page.goto(f"/faqs/#{faq.anchor}")
+    arrive(page, heading="Frequently asked questions: Independent scrutiny", url=re.compile(r"/faqs/themes/"))
+    assert page.url.endswith(f"/faqs/themes/independent-scrutiny/#{faq.anchor}")
+    assert page.locator(f"#{faq.anchor}").is_visible()
+    # A link to a theme's anchor on the old page stays where it is, on the list of themes.
+    page.goto("/faqs/#theme-independent-scrutiny")
+    arrive(page, heading="Frequently asked questions")
+    assert page.url.endswith("/faqs/#theme-independent-scrutiny")
 
 
 @pytest.mark.parametrize("path", PUBLIC_PAGES)

@@ -1,7 +1,6 @@
 """The coverage charts on the public matrix and theme pages, and the public coverage and gaps page."""
 
 import re
-import xml.etree.ElementTree as ET
 from collections import Counter
 from datetime import timedelta
 
@@ -13,6 +12,7 @@ from learning.models import LearningExample, Stage, State
 from partnerships.models import SiteApproach, Theme
 from tests.chart_data import add_examples, bar_chart_numbers, chart_svg, chart_table, same_label, svg_title
 from tests.html import parse_tables, visible_text
+from tests.test_feeds import sitemap_locations
 
 MATRIX_URL = reverse("partnerships:matrix")
 THEMES_URL = reverse("partnerships:theme_list")
@@ -272,8 +272,9 @@ def test_coverage_page_query_count_does_not_grow(client, programme, django_asser
         # counted per stage (chart).
         (THEMES_URL, 2),
         # 1 the theme, 2 its published examples counted per stage (learning's chart tag), 3 its partnerships'
-        # approaches, 4 its newest published examples, 5 its questions and approaches, 6 its resources, 7 its FAQs.
-        (reverse("partnerships:theme_detail", args=["learning-reviews"]), 7),
+        # approaches, 4 its newest published examples, 5 how many it has, 6 its questions and approaches, 7 its
+        # first resources, 8 how many, 9 its first FAQs, 10 how many (the page lists the first, links to all).
+        (reverse("partnerships:theme_detail", args=["learning-reviews"]), 10),
     ],
 )
 def test_public_chart_query_counts_do_not_grow_with_examples(
@@ -298,7 +299,6 @@ def test_coverage_page_is_public_and_linked_from_the_theme_pages(client, program
         assert f'href="{COVERAGE_URL}"' in client.get(url).content.decode()
 
 
-def test_coverage_page_is_in_the_sitemap(client, programme):
-    sitemap = ET.fromstring(client.get("/sitemap.xml").content)  # noqa: S314 (the portal's own output)
-    locations = [loc.text for loc in sitemap.iter("{http://www.sitemaps.org/schemas/sitemap/0.9}loc")]
+def test_coverage_page_is_in_the_sitemap(client, programme, settings):
+    locations = sitemap_locations(client, settings.PORTAL_BASE_URL.rstrip("/"))
     assert any(location.endswith(reverse("dashboard:coverage")) for location in locations)

@@ -77,12 +77,23 @@ def test_pages_announce_their_feeds_in_the_head(client, content, page, feeds):
         assert 'rel="alternate"' in head and f'href="{reverse(feed)}"' in head
 
 
-def test_sitemap_lists_public_pages_only(client, content, settings):
-    settings.PORTAL_BASE_URL = "https://portal.example.org"
+def sitemap_locations(client, base):
+    """Every address in the sitemap: /sitemap.xml is an index of the sections' sitemaps."""
     response = client.get("/sitemap.xml")
     assert response.status_code == 200
-    locations = {loc.text for loc in parse_xml(response.content).iter(f"{SITEMAP}loc")}
+    locations = set()
+    for section in parse_xml(response.content).iter(f"{SITEMAP}loc"):
+        assert section.text.startswith(f"{base}/sitemap-")
+        response = client.get(section.text.removeprefix(base))
+        assert response.status_code == 200
+        locations |= {loc.text for loc in parse_xml(response.content).iter(f"{SITEMAP}loc")}
+    return locations
+
+
+def test_sitemap_lists_public_pages_only(client, content, settings):
+    settings.PORTAL_BASE_URL = "https://portal.example.org"
     base = "https://portal.example.org"
+    locations = sitemap_locations(client, base)
     for path in [
         "/",
         reverse("partnerships:matrix"),

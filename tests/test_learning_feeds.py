@@ -7,6 +7,7 @@ from django.urls import reverse
 
 from learning.models import State
 from tests.learning_data import make_example
+from tests.test_feeds import sitemap_locations
 
 pytestmark = pytest.mark.django_db
 
@@ -64,9 +65,9 @@ def test_learning_list_announces_its_feeds(client, examples):
     assert reverse("learning:example_feed_atom") in html
 
 
-def test_sitemap_has_published_examples_and_learning_pages_only(client, examples):
+def test_sitemap_has_published_examples_and_learning_pages_only(client, examples, settings):
     published, draft, submitted = examples
-    locations = [loc.text for loc in parse_xml(client.get("/sitemap.xml").content).iter(f"{SITEMAP}loc")]
+    locations = sitemap_locations(client, settings.PORTAL_BASE_URL.rstrip("/"))
     assert any(location.endswith(published.get_absolute_url()) for location in locations)
     assert not any(location.endswith(draft.get_absolute_url()) for location in locations)
     assert not any(location.endswith(submitted.get_absolute_url()) for location in locations)

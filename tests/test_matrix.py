@@ -212,9 +212,10 @@ def test_list_pages_query_counts_do_not_grow(client, programme, django_assert_nu
         # examples counted per stage (chart).
         (reverse("partnerships:theme_list"), 2),
         # 1 the theme, 2 its published examples counted per stage (chart, learning), 3 its approaches with their
-        # partnerships, 4 its published learning examples with their partnerships, 5 its questions and approaches
-        # (learning), 6 its resources, 7 its FAQs (resources).
-        (reverse("partnerships:theme_detail", args=["engagement-with-schools"]), 7),
+        # partnerships, 4 its newest published learning examples with their partnerships, 5 how many there are,
+        # 6 its questions and approaches (learning), 7 its first resources, 8 how many, 9 its first FAQs, 10 how
+        # many (resources).
+        (reverse("partnerships:theme_detail", args=["engagement-with-schools"]), 10),
         # 1 the arrangements with their partnerships.
         (reverse("partnerships:arrangement_list"), 1),
     ]

@@ -1,8 +1,11 @@
 """The site-wide template tags and filters. A builtin (settings.TEMPLATES), so every template has them without
 {% load %}."""
 
-from django import template
+from django import forms, template
 from django.conf import settings
+from django.forms.utils import flatatt
+from django.utils.html import format_html, format_html_join
+from django.utils.safestring import mark_safe
 
 from ea_portal.markdown import html_text
 
@@ -30,3 +33,30 @@ def programme_contact_email():
     """The programme's contact address (settings.PROGRAMME_CONTACT_EMAIL); a tag rather than a context
     variable because the 500 page is rendered without a request context."""
     return settings.PROGRAMME_CONTACT_EMAIL
+
+
+@register.simple_tag
+def filter_field(field):
+    """A filter form's field as {{ field }} renders it, but a plain <select> built here rather than through
+    Django's widget templates, which render every <option> as a template of its own: for /learning/'s list of
+    150 partnerships that cost more than the rest of the page. Anything else (other widgets, grouped choices,
+    a field with errors, which Django marks up for assistive technology) is rendered by Django."""
+    widget = field.field.widget
+    if type(widget) is not forms.Select or field.errors:
+        return field.as_widget()
+    options = []
+    current = field.value()
+    current = "" if current is None else str(current)
+    for value, label in widget.choices:
+        if isinstance(label, (list, tuple)):
+            return field.as_widget()
+        value = "" if value is None else str(value)
+        options.append((value, mark_safe(" selected") if value == current else "", label))
+    attrs = field.build_widget_attrs({**widget.attrs, "name": field.html_name})
+    if field.auto_id:
+        attrs["id"] = field.auto_id
+    return format_html(
+        "<select{}>{}</select>",
+        flatatt(attrs),
+        format_html_join("", '<option value="{}"{}>{}</option>', options),
+    )

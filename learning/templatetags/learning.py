@@ -16,19 +16,19 @@ def stage_label(example):
 
 @register.inclusion_tag("learning/includes/theme_learning.html")
 def theme_learning(theme):
-    """A theme page's published examples, questions to consider and approaches being taken: two queries,
-    whatever the number of examples or items."""
-    examples = list(
-        LearningExample.objects.published()
-        .filter(themes=theme)
-        .select_related("partnership")
-        .newest_first()[: THEME_PAGE_EXAMPLES + 1]
-    )
+    """A theme page's newest published examples (a link leads to the rest), questions to consider and approaches
+    being taken: three queries, whatever the number of examples or items."""
+    examples = LearningExample.objects.published().filter(themes=theme)
     items = list(CuratedItem.objects.filter(theme=theme).order_by("order", "pk"))
     return {
         "theme": theme,
-        "examples": examples[:THEME_PAGE_EXAMPLES],
-        "more_examples": len(examples) > THEME_PAGE_EXAMPLES,
+        # Only what a line of the list shows, not the examples' long sections.
+        "examples": list(
+            examples.select_related("partnership")
+            .only("title", "slug", "stage", "partnership__name", "partnership__slug")
+            .newest_first()[:THEME_PAGE_EXAMPLES]
+        ),
+        "example_count": examples.count(),
         "questions": [item for item in items if item.kind == ItemKind.QUESTION],
         "approaches": [item for item in items if item.kind == ItemKind.APPROACH],
     }
