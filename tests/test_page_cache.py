@@ -164,15 +164,17 @@ def test_editing_and_unpublishing_an_faq_retires_the_faq_page(
         theme=Theme.objects.get(slug="independent-scrutiny"),
         status=FAQStatus.PUBLISHED,
     )
-    assert "The three partners agree." in twice(visitor, "/faqs/").content.decode()
+    # A theme's answers are on its own FAQ page (/faqs/ lists the themes).
+    page = "/faqs/themes/independent-scrutiny/"
+    assert "The three partners agree." in twice(visitor, page).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         faq.answer = "The partners take turns."
         faq.save()
-    assert "The partners take turns." in fetch(visitor, "/faqs/").content.decode()
+    assert "The partners take turns." in fetch(visitor, page).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         faq.status = FAQStatus.DRAFT
         faq.save()
-    assert "Who chairs the partnership?" not in fetch(visitor, "/faqs/").content.decode()
+    assert "Who chairs the partnership?" not in fetch(visitor, page).content.decode()
 
 
 def test_a_theme_note_and_a_partnership_note_retire_their_pages(
