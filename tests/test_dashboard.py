@@ -12,7 +12,8 @@ from django.urls import reverse
 from django.utils import timezone
 
 from ea_portal.dashboard.figures import FIGURES, count_per_month
-from learning.models import LearningExample, Stage, State
+from learning.history import save_revision, snapshot
+from learning.models import ExampleRevision, LearningExample, RevisionState, Stage, State
 from partnerships.models import Partnership
 from resources.models import FAQ, FAQStatus, Resource, ResourceDownload, Subscriber, SubscriberStatus
 from tests.chart_data import (
@@ -113,6 +114,25 @@ def test_review_queue_size_and_oldest_item_age(client_for, facilitator, partners
     assert rows["Unanswered FAQ questions"] == ("2", "30")
     assert f'href="{reverse("learning:review_queue")}"' in html
     assert f'href="{reverse("resources:faq_queue")}"' in html
+
+
+@pytest.mark.django_db
+def test_revisions_waiting_for_review_are_counted_and_open_the_review_queue(
+    client_for, facilitator, lead_a, partnership_a
+):
+    """A proposed change to a published example waits in the review queue like a new example does."""
+    now = timezone.now()
+    published = add_examples(*[{"partnership": partnership_a, "published_at": now} for _ in range(3)])
+    for example, (state, days) in zip(
+        published, [(RevisionState.SUBMITTED, 5), (RevisionState.SUBMITTED, 1), (RevisionState.DRAFT, 20)], strict=True
+    ):
+        revision = save_revision(example, snapshot(example), lead_a, expected_version=0)
+        ExampleRevision.objects.filter(pk=revision.pk).update(state=state, submitted_at=now - timedelta(days=days))
+    html = dashboard_html(client_for, facilitator)
+    assert glance_rows(html)["Revisions of published examples waiting for review"] == ("2", "5")
+    queue = f"{reverse('learning:review_queue')}#revisions-heading"
+    assert f'href="{queue}"' in html
+    assert "Proposed revisions of published examples" in client_for(facilitator).get(queue).content.decode()
 
 
 @pytest.mark.django_db
@@ -360,10 +380,10 @@ def test_dashboard_query_count_does_not_grow_with_the_data(
         add_downloads(resource, [middle_of(*months_ago(n % 12)) for n in range(total // 10)])
         # 1 the session, 2 the user, 3 whether they are a facilitator (cached for the request after that);
         # 4 the examples: review queue, oldest, stale and published per month, grouped by month, in one query;
-        # 5 the FAQ queue (which the navigation's count reuses); 6 the themes and matrix marks with no published
-        # example; 7 contributions per partnership by state; 8 the top resources; 9 downloads per month;
-        # 10 subscribers by status and by month confirmed.
-        with django_assert_num_queries(10):
+        # 5 the proposed revisions waiting for review; 6 the FAQ queue (which the navigation's count reuses);
+        # 7 the themes and matrix marks with no published example; 8 contributions per partnership by state;
+        # 9 the top resources; 10 downloads per month; 11 subscribers by status and by month confirmed.
+        with django_assert_num_queries(11):
             response = client.get(DASHBOARD_URL)
         assert LearningExample.objects.count() == total
         rows = glance_rows(response.getvalue().decode())

@@ -18,7 +18,7 @@ from django.utils.http import urlencode
 from ea_portal.charts import Category, ColumnChart, HorizontalBarChart
 from ea_portal.months import month_bounds, month_param
 from learning.coverage import published_example_of_theme, stale_cutoff
-from learning.models import LearningExample, State
+from learning.models import ExampleRevision, LearningExample, RevisionState, State
 from partnerships.models import Partnership, Theme
 from resources.models import FAQ, Resource, ResourceDownload, Subscriber, SubscriberStatus
 
@@ -142,6 +142,14 @@ class DashboardData:
         return aggregates | {"per_month": per_month(aggregates, self.months)}
 
     @cached_property
+    def revisions(self):
+        """Proposed revisions of published examples submitted for review: they wait in the same review queue."""
+        submitted = Q(state=RevisionState.SUBMITTED)
+        return ExampleRevision.objects.aggregate(
+            waiting=Count("pk", filter=submitted), oldest=Min("submitted_at", filter=submitted)
+        )
+
+    @cached_property
     def questions(self):
         return FAQ.objects.queue().aggregate(waiting=Count("pk"), oldest=Min("created"))
 
@@ -170,7 +178,7 @@ class DashboardData:
 
 
 def at_a_glance(data):
-    examples, questions, gaps = data.examples, data.questions, data.gaps
+    examples, revisions, questions, gaps = data.examples, data.revisions, data.questions, data.gaps
     coverage = reverse("dashboard:coverage")
     rows = [
         Glance(
@@ -178,6 +186,12 @@ def at_a_glance(data):
             examples["queue"],
             reverse("learning:review_queue"),
             days_since(examples["oldest_submitted"], data.now),
+        ),
+        Glance(
+            "Revisions of published examples waiting for review",
+            revisions["waiting"],
+            f"{reverse('learning:review_queue')}#revisions-heading",
+            days_since(revisions["oldest"], data.now),
         ),
         Glance(
             "Unanswered FAQ questions",
