@@ -129,7 +129,7 @@ def test_revisions_waiting_for_review_are_counted_and_open_the_review_queue(
         revision = save_revision(example, snapshot(example), lead_a, expected_version=0)
         ExampleRevision.objects.filter(pk=revision.pk).update(state=state, submitted_at=now - timedelta(days=days))
     html = dashboard_html(client_for, facilitator)
-    assert glance_rows(html)["Revisions of published examples waiting for review"] == ("2", "5")
+    assert glance_rows(html)["Proposed revisions waiting for review"] == ("2", "5")
     queue = f"{reverse('learning:review_queue')}#revisions-heading"
     assert f'href="{queue}"' in html
     assert "Proposed revisions of published examples" in client_for(facilitator).get(queue).content.decode()

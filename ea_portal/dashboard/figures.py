@@ -188,7 +188,7 @@ def at_a_glance(data):
             days_since(examples["oldest_submitted"], data.now),
         ),
         Glance(
-            "Revisions of published examples waiting for review",
+            "Proposed revisions waiting for review",
             revisions["waiting"],
             f"{reverse('learning:review_queue')}#revisions-heading",
             days_since(revisions["oldest"], data.now),
