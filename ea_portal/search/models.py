@@ -42,6 +42,10 @@ class SearchEntry(models.Model):
     stage = models.CharField(max_length=30, blank=True, help_text="A learning example's stage.")
     resource_kind = models.CharField(max_length=20, blank=True, help_text="A resource's kind.")
     date = models.DateTimeField(null=True, blank=True, help_text="Published or last updated; sorts by date.")
+    # /learning/'s own order (newest published first, the deck's examples too, which have no `date`), so that its
+    # word filter counts and pages the matches from these rows alone (matching_listing), without joining them to
+    # the wide examples table.
+    published_at = models.DateTimeField(null=True, blank=True, help_text="A learning example's published_at.")
     # Who may see it, copied from the object whenever it is indexed (see ea_portal.search.sources): public is
     # what the object's `published()` says; a newsletter issue scheduled for later is public from then.
     public = models.BooleanField(default=False, help_text="Everyone may see it (from public_from, if set).")
