@@ -68,6 +68,15 @@ class SearchEntry(models.Model):
             models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object"),
         ]
         indexes = [
+            # /learning/ filtered by words (ea_portal.search.query.matching_listing): its page in the list's own
+            # order, read by walking this index and testing each entry's vector until 20 match, when the word
+            # is common; a rare word's few matches are found by the vector's GIN index and sorted.
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("object_id").desc(),
+                name="searchentry_example_order_idx",
+                condition=models.Q(kind=SearchKind.EXAMPLE, public=True),
+            ),
             # Sorting by date: searchentry_newest_idx, made by migration search 0002 on PostgreSQL only (SQLite
             # cannot index "DESC NULLS LAST").
             # The facet counts of the list with no words (ea_portal.search.query.count_facets): visibility and
