@@ -29,6 +29,11 @@ class Hook:
 # `text` the way the site search does, or None when the text has no word worth searching for.
 text_matches = Hook("text_matches", "ea_portal.search")
 
+# text_listing(model, text, theme=None, partnership_ids=None, stage=None): the published objects of `model`
+# matching `text` as text_matches does, narrowed by those filters, as a queryset of search entries with
+# `object_id` and `published_at` (the list's order), or None when the text has no word worth searching for.
+text_listing = Hook("text_listing", "ea_portal.search")
+
 # related_examples(example, theme_ids, limit): published learning examples related to `example`, best first, as
 # stored when examples last changed (one query; theme_ids is no longer needed, and kept for the callers).
 related_examples = Hook("related_examples", "ea_portal.search")

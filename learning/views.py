@@ -151,15 +151,30 @@ def example_list(request):
     # A row shows the title, summary, stage, source and themes: the long sections stay in the database.
     examples = LearningExample.objects.published().for_listing().defer(*LISTING_DEFERRED_FIELDS)
     filterset = LearningExampleFilter(request.GET or None, queryset=examples)
-    # Ordered as newest_first(), served by LearningExample's example_published_order_idx; pages beyond the
-    # numbered ones follow a cursor, so that the last page costs what the first does.
-    page_obj = keyset_page(
-        request,
-        filterset.qs,
-        keys=("published_at", "pk"),
-        per_page=EXAMPLES_PER_PAGE,
-        numbered_pages=NUMBERED_EXAMPLE_PAGES,
-    )
+    entries = filterset.matching_entries()
+    if entries is None:
+        # Ordered as newest_first(), served by LearningExample's example_published_order_idx; pages beyond the
+        # numbered ones follow a cursor, so that the last page costs what the first does.
+        page_obj = keyset_page(
+            request,
+            filterset.qs,
+            keys=("published_at", "pk"),
+            per_page=EXAMPLES_PER_PAGE,
+            numbered_pages=NUMBERED_EXAMPLE_PAGES,
+        )
+    else:
+        # Filtered by words: the same order and cursors, counted and paged on the search index's entries (each
+        # carries its example's published_at), then only the page's examples are read, in that order.
+        page_obj = keyset_page(
+            request,
+            entries,
+            keys=("published_at", "object_id"),
+            per_page=EXAMPLES_PER_PAGE,
+            numbered_pages=NUMBERED_EXAMPLE_PAGES,
+        )
+        ids = [entry.object_id for entry in page_obj.object_list]
+        found = examples.order_by().in_bulk(ids)
+        page_obj.object_list = [found[pk] for pk in ids if pk in found]
     filtered = any(request.GET.get(name) for name in filterset.form.fields)
     context = {"filterset": filterset, "page_obj": page_obj, "filtered": filtered}
     return render(request, "learning/example_list.html", context)

@@ -38,6 +38,7 @@ ENTRY_FIELDS = [
     "stage",
     "resource_kind",
     "date",
+    "published_at",
     "public",
     "public_from",
     "theme_ids",

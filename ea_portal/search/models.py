@@ -42,6 +42,10 @@ class SearchEntry(models.Model):
     stage = models.CharField(max_length=30, blank=True, help_text="A learning example's stage.")
     resource_kind = models.CharField(max_length=20, blank=True, help_text="A resource's kind.")
     date = models.DateTimeField(null=True, blank=True, help_text="Published or last updated; sorts by date.")
+    # /learning/'s own order (newest published first, the deck's examples too, which have no `date`), so that its
+    # word filter counts and pages the matches from these rows alone (matching_listing), without joining them to
+    # the wide examples table.
+    published_at = models.DateTimeField(null=True, blank=True, help_text="A learning example's published_at.")
     # Who may see it, copied from the object whenever it is indexed (see ea_portal.search.sources): public is
     # what the object's `published()` says; a newsletter issue scheduled for later is public from then.
     public = models.BooleanField(default=False, help_text="Everyone may see it (from public_from, if set).")
@@ -64,6 +68,15 @@ class SearchEntry(models.Model):
             models.UniqueConstraint(fields=["kind", "object_id"], name="searchentry_unique_object"),
         ]
         indexes = [
+            # /learning/ filtered by words (ea_portal.search.query.matching_listing): its page in the list's own
+            # order, read by walking this index and testing each entry's vector until 20 match, when the word
+            # is common; a rare word's few matches are found by the vector's GIN index and sorted.
+            models.Index(
+                models.F("published_at").desc(),
+                models.F("object_id").desc(),
+                name="searchentry_example_order_idx",
+                condition=models.Q(kind=SearchKind.EXAMPLE, public=True),
+            ),
             # Sorting by date: searchentry_newest_idx, made by migration search 0002 on PostgreSQL only (SQLite
             # cannot index "DESC NULLS LAST").
             # The facet counts of the list with no words (ea_portal.search.query.count_facets): visibility and

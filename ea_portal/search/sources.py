@@ -52,6 +52,7 @@ class Document:
     stage: str = ""
     resource_kind: str = ""
     date: datetime | None = None
+    published_at: datetime | None = None
     # Everyone may see it (from public_from, when that is set); see visibility_filter.
     public: bool = True
     public_from: datetime | None = None
@@ -99,6 +100,7 @@ class ExampleSource(Source):
             stage=example.stage,
             # The deck's examples have no date of their own (they were loaded, not published on a day).
             date=None if example.from_deck else example.published_at or example.created,
+            published_at=example.published_at,
             public=example.state == State.PUBLISHED,
         )
 
