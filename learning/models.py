@@ -212,6 +212,8 @@ class LearningExample(RendersMarkdown, models.Model):
                 name="example_partnership_order_idx",
                 condition=Q(state=State.PUBLISHED),
             ),
+            # The coverage charts (learning.coverage.with_published_stage_counts) read published examples' ids and
+            # stages from it alone.
             models.Index(
                 "stage",
                 models.F("published_at").desc(),

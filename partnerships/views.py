@@ -5,6 +5,8 @@ from django.core.paginator import Paginator
 from django.db.models import Prefetch
 from django.shortcuts import get_object_or_404, redirect, render
 from django.template.loader import render_to_string
+from django.utils.html import format_html
+from django.utils.safestring import SafeString
 
 from ea_portal import content_version
 from ea_portal.charts import Category, HorizontalBarChart
@@ -15,12 +17,22 @@ from partnerships.models import Partnership, PublishedArrangement, SiteApproach,
 from partnerships.programme_data import NCB_OVERVIEW_URL
 from partnerships.roles import check_contributor_for, facilitator_required, is_facilitator, may_contribute_for
 
+# At national scale the table has 1,200 cells (150 partnerships x 8 approaches) but only two kinds of cell, so each
+# is written once here and a row's cells are joined in Python instead of the template engine rendering every cell
+# (issue 14). A mark is a tick hidden from screen readers plus "Yes" in words for them; no mark is "No" in words.
+# The styles find the cells as `.matrix-table tbody td` (no class on each cell keeps the page small).
+MARK_CELLS = {
+    True: SafeString('<td><span aria-hidden="true">\u2713</span><span class="visually-hidden">Yes</span></td>'),
+    False: SafeString('<td><span class="visually-hidden">No</span></td>'),
+}
+
 
 @dataclass
 class MatrixRow:
     partnership: Partnership
     marks: list  # one bool per matrix column, in column order
-    marked_themes: list  # the columns marked, for the list by partnership
+    cells: SafeString  # the table's <td>s for the marks, in column order
+    marked_items: SafeString  # the list by partnership's <li>s, one per column marked ("" when none is)
 
 
 @dataclass
@@ -42,14 +54,20 @@ def build_matrix(request):
     )
     filterset = MatrixFilter(request.GET or None, queryset=partnerships)
     columns = list(Theme.objects.in_matrix())
+    # Each column's item in the list by partnership, built once for all the rows that mark it.
+    column_items = [
+        format_html('<li><a href="{}">{}</a></li>', theme.get_absolute_url(), theme.column_label) for theme in columns
+    ]
     rows = []
     for partnership in filterset.qs:
         marked = {approach.theme_id for approach in partnership.approaches.all()}
+        marks = [theme.pk in marked for theme in columns]
         rows.append(
             MatrixRow(
                 partnership,
-                [theme.pk in marked for theme in columns],
-                [theme for theme in columns if theme.pk in marked],
+                marks,
+                SafeString("".join(MARK_CELLS[mark] for mark in marks)),
+                SafeString("".join(item for item, mark in zip(column_items, marks, strict=True) if mark)),
             )
         )
     totals = [sum(row.marks[index] for row in rows) for index in range(len(columns))]

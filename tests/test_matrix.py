@@ -99,6 +99,37 @@ def test_rows_link_to_partnerships_and_columns_to_themes(client, programme):
 
 
 @pytest.mark.django_db
+def test_ticks_are_hidden_from_screen_readers_which_hear_yes_or_no(client, programme):
+    html = client.get(MATRIX_URL).content.decode()
+    tbody = html.split("<tbody>")[1].split("</tbody>")[0]
+    # The deck's 36 marks, each a tick shown to the eye and "Yes" in words for a screen reader.
+    marks = sum(len(marked) for marked in DECK_MARKS.values())
+    assert tbody.count("\u2713") == marks
+    assert tbody.count('<span aria-hidden="true">\u2713</span><span class="visually-hidden">Yes</span>') == marks
+    assert tbody.count('<span class="visually-hidden">No</span>') == len(DECK_MARKS) * len(DECK_COLUMNS) - marks
+
+
+@pytest.mark.django_db
+def test_list_by_partnership_links_each_mark_and_says_when_there_is_none(client, programme):
+    Partnership.objects.create(name="Rutland", slug="rutland", region=Region.EAST_MIDLANDS, deck_order=99)
+    html = client.get(MATRIX_URL, {"view": "partnerships"}).content.decode()
+    blocks = {
+        block.split("</a></h3>")[0].rsplit(">", 1)[1]: block.split("<ul", 1)[1]
+        for block in html.split('<div class="matrix-partnership">')[1:]
+    }
+    assert list(blocks)[-1] == "Rutland"
+    assert "<li>No approach marked</li>" in blocks["Rutland"]
+    assert "No approach marked" not in blocks["Trafford"]
+    # Trafford's two approaches, in the table's column order, each linking to its theme's page.
+    scrutiny = Theme.objects.get(slug="independent-scrutiny").get_absolute_url()
+    contextual = reverse("partnerships:theme_detail", args=["contextual-safeguarding"])
+    assert blocks["Trafford"].index(f'<li><a href="{scrutiny}">Ind. Scrutiny</a></li>') < blocks["Trafford"].index(
+        f'<li><a href="{contextual}">Contextual safeguarding</a></li>'
+    )
+    assert blocks["Trafford"].count("<li>") == 2
+
+
+@pytest.mark.django_db
 def test_filter_by_one_theme(client, programme):
     marks = rendered_marks(matrix_table(client.get(MATRIX_URL, {"theme": "contextual-safeguarding"})))
     assert list(marks) == ["Trafford", "North Lincolnshire"]
