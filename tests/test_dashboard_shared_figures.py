@@ -3,6 +3,8 @@ content version), yet a newly submitted example or asked question shows at once;
 And, with a shared cache, sessions are read from it while staying in the database, so flushing it logs nobody
 out."""
 
+import re
+
 import pytest
 from django.contrib.sessions.models import Session
 from django.core.cache import cache
@@ -124,3 +126,23 @@ def test_sessions_are_read_from_the_cache_only_when_it_is_shared(environment, ex
         "shell", "-c", "from django.conf import settings; print(settings.SESSION_ENGINE)", **environment
     )
     assert result.stdout.strip().splitlines()[-1] == expected, result.stderr
+
+
+def questions_badge(client):
+    html = client.get(reverse("learning:review_queue")).getvalue().decode()
+    return re.search(r'(\d+)<span class="visually-hidden"> waiting for an answer', html).group(1)
+
+
+@pytest.mark.django_db
+def test_the_navigations_count_of_questions_is_shared_yet_current(
+    shared_cache, facilitator, second_facilitator, django_assert_num_queries
+):
+    assert questions_badge(logged_in(facilitator)) == "0"
+    client = logged_in(second_facilitator)
+    # 1 the session, 2 the user, 3 whether they are a facilitator, 4 the examples waiting and 5 the revisions
+    # waiting, counted (none: no page of either is read); the questions waiting, counted for the first
+    # facilitator, come from the shared cache.
+    with django_assert_num_queries(5):
+        assert questions_badge(client) == "0"
+    assert Client().post(reverse("resources:faq_ask"), {"question": "Who chairs the board?"}).status_code == 302
+    assert questions_badge(client) == "1"

@@ -1,5 +1,4 @@
 from django.conf import settings
-from django.core.cache import cache
 from django.core.paginator import Paginator
 from django.http import Http404
 from django.shortcuts import render
@@ -52,14 +51,7 @@ def shared_figures():
     """The figures are the same for every facilitator: counted (nine aggregate queries over the whole programme)
     and rendered once, then kept in the shared cache under the content version. Counted afresh with the page
     cache off (tests, and the benchmark's uncached table)."""
-    if not settings.PAGE_CACHE:
-        return counted_figures()
-    key = f"dashboard-figures:{content_version.current()}"
-    figures = cache.get(key)
-    if figures is None:
-        figures = counted_figures()
-        cache.set(key, figures, timeout=FIGURES_SECONDS)
-    return figures
+    return content_version.cached_value("dashboard-figures", counted_figures, timeout=FIGURES_SECONDS)
 
 
 @facilitator_required
