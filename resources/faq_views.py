@@ -132,7 +132,8 @@ def faq_manage(request):
     its neighbour may be on another page."""
     themes = Theme.objects.filter(faqs__in=managed_faqs()).distinct().order_by("order", "name")
     theme = None
-    faqs = managed_faqs().select_related("theme")
+    # The answers (and their rendered HTML, the widest columns) are not shown here.
+    faqs = managed_faqs().select_related("theme").defer("answer", "answer_html")
     if request.GET.get("theme"):
         theme = get_object_or_404(Theme, slug=request.GET["theme"])
         faqs = faqs.filter(theme=theme)
