@@ -54,3 +54,16 @@ def cached_fragment(name, variant, render):
         html = render()
         cache.set(key, html, timeout=settings.PAGE_CACHE_SECONDS)
     return html
+
+
+def cached_value(name, compute, timeout=None):
+    """Like cached_fragment, for any value the cache can hold (a count the navigation shows to every facilitator,
+    say): `compute()` once per content version, or every time with the page cache off."""
+    if not settings.PAGE_CACHE:
+        return compute()
+    key = f"value:{name}:{current()}"
+    value = cache.get(key)
+    if value is None:
+        value = compute()
+        cache.set(key, value, timeout=settings.PAGE_CACHE_SECONDS if timeout is None else timeout)
+    return value

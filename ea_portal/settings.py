@@ -252,6 +252,11 @@ if CACHE_URL:
             "OPTIONS": {"socket_connect_timeout": 1, "socket_timeout": 2},
         }
     }
+    # Every logged-in request reads its session: from the shared cache, not the database, where there is one.
+    # cached_db still writes each session to the database, so a flushed or replaced Redis logs nobody out (the
+    # next request reads the row and puts it back in the cache). Only with a shared cache: with one local-memory
+    # cache per process, a process would go on reading its own stale copy of a session another one changed.
+    SESSION_ENGINE = "django.contrib.sessions.backends.cached_db"
 else:
     CACHES = {"default": {"BACKEND": "django.core.cache.backends.locmem.LocMemCache", "LOCATION": "ea-portal"}}
 # Whole anonymous pages (and heavy fragments) from the cache, retired by the content version

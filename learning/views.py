@@ -52,6 +52,8 @@ EXAMPLES_PER_PAGE = 20
 NUMBERED_EXAMPLE_PAGES = 10
 # What a list row does not show: the sections' Markdown and HTML, and the summary's Markdown (it shows the HTML).
 LISTING_DEFERRED_FIELDS = ["summary", *[name for name, _ in SECTIONS], *[f"{name}_html" for name, _ in SECTIONS]]
+# What a table row that shows no summary at all (contribute, review queue) does not need either.
+ROW_DEFERRED_FIELDS = [*LISTING_DEFERRED_FIELDS, "summary_html"]
 RELATED_EXAMPLES = 5
 STALE_MESSAGE = (
     "Someone else saved this example after you opened it, so your changes have not been saved. Your text is "
@@ -230,6 +232,7 @@ def my_examples(request):
     examples = (
         LearningExample.objects.editable_by(request.user)
         .select_related("partnership")
+        .defer(*ROW_DEFERRED_FIELDS)
         .annotate(
             latest_feedback=Subquery(latest_feedback.values("feedback")[:1]),
             revision_state=Subquery(revision_state.values("state")[:1]),
@@ -494,7 +497,12 @@ def revision_withdraw(request, slug):
 
 @facilitator_required
 def review_queue(request):
-    examples = LearningExample.objects.filter(state=State.SUBMITTED).for_listing().order_by("submitted_at", "pk")
+    examples = (
+        LearningExample.objects.filter(state=State.SUBMITTED)
+        .for_listing()
+        .defer(*ROW_DEFERRED_FIELDS)
+        .order_by("submitted_at", "pk")
+    )
     page_obj = Paginator(examples, EXAMPLES_PER_PAGE).get_page(request.GET.get("page"))
     # Proposed revisions of published examples wait in a list of their own, also oldest first.
     revisions = (

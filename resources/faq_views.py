@@ -14,6 +14,7 @@ from django.urls import reverse
 from django.views.decorators.http import require_POST
 from django_ratelimit.decorators import ratelimit
 
+from ea_portal import content_version
 from ea_portal.links import absolute_url
 from ea_portal.mail import queue_email
 from partnerships.models import Theme
@@ -131,7 +132,8 @@ def faq_manage(request):
     its neighbour may be on another page."""
     themes = Theme.objects.filter(faqs__in=managed_faqs()).distinct().order_by("order", "name")
     theme = None
-    faqs = managed_faqs().select_related("theme")
+    # The answers (and their rendered HTML, the widest columns) are not shown here.
+    faqs = managed_faqs().select_related("theme").defer("answer", "answer_html")
     if request.GET.get("theme"):
         theme = get_object_or_404(Theme, slug=request.GET["theme"])
         faqs = faqs.filter(theme=theme)
@@ -253,9 +255,13 @@ def faq_move(request, pk):
 
 
 def questions_waiting(request):
-    """How many questions wait for an answer: one COUNT on the queue's index, once per request."""
+    """How many questions wait for an answer: one COUNT on the queue's index, once per request. The same for every
+    facilitator and shown on each of their pages, so with the page cache on it is kept in the shared cache under
+    the content version, which every question asked, answered or deleted bumps."""
     if not hasattr(request, "_questions_waiting"):
-        request._questions_waiting = FAQ.objects.queue().count()
+        request._questions_waiting = content_version.cached_value(
+            "questions-waiting", lambda: FAQ.objects.queue().count()
+        )
     return request._questions_waiting
 
 
