@@ -5,8 +5,11 @@ from django.core.paginator import Paginator
 from django.db.models import Case, CharField, OuterRef, Subquery, Value, When
 from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
+from django.template.loader import render_to_string
+from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
+from ea_portal.content_version import cached_fragment
 from ea_portal.hooks import related_examples
 from ea_portal.keyset import keyset_page
 from learning import workflow
@@ -242,11 +245,25 @@ def my_examples(request):
         .order_by("-last_activity", "-pk")
     )
     state = request.GET.get("state", "")
-    if state in State.values:
+    if state not in State.values:
+        state = ""
+    if state:
         examples = examples.filter(state=state)
-    page_obj = Paginator(examples, EXAMPLES_PER_PAGE).get_page(request.GET.get("page"))
+
+    def render_table():
+        page_obj = Paginator(examples, EXAMPLES_PER_PAGE).get_page(request.GET.get("page"))
+        context = {"page_obj": page_obj, "current_state": state}
+        return render_to_string("learning/includes/my_examples_table.html", context, request=request)
+
+    # The table shows only what may be edited, which depends on the role and the led partnerships alone: everyone
+    # with the same ones shares it, under the content version (every change to an example, a review step or a
+    # revision bumps it).
+    editors = (
+        "facilitator" if is_facilitator(request.user) else ",".join(map(str, sorted(led_partnership_ids(request.user))))
+    )
+    table = cached_fragment("my-examples", f"{editors}|{state}|{request.GET.get('page', '')}", render_table)
     context = {
-        "page_obj": page_obj,
+        "table": mark_safe(table),  # noqa: S308 (HTML the portal's own template rendered)
         "states": State.choices,
         "current_state": state,
         "led_partnerships": Partnership.objects.filter(pk__in=led_partnership_ids(request.user)).order_by("name"),
@@ -503,15 +520,25 @@ def review_queue(request):
         .defer(*ROW_DEFERRED_FIELDS)
         .order_by("submitted_at", "pk")
     )
-    page_obj = Paginator(examples, EXAMPLES_PER_PAGE).get_page(request.GET.get("page"))
     # Proposed revisions of published examples wait in a list of their own, also oldest first.
     revisions = (
         ExampleRevision.objects.filter(state=RevisionState.SUBMITTED)
         .select_related("example__partnership", "created_by")
         .order_by("submitted_at", "pk")
     )
-    revision_page = Paginator(revisions, EXAMPLES_PER_PAGE).get_page(request.GET.get("revisions_page"))
-    return render(request, "learning/review_queue.html", {"page_obj": page_obj, "revision_page": revision_page})
+
+    def render_lists():
+        context = {
+            "page_obj": Paginator(examples, EXAMPLES_PER_PAGE).get_page(request.GET.get("page")),
+            "revision_page": Paginator(revisions, EXAMPLES_PER_PAGE).get_page(request.GET.get("revisions_page")),
+        }
+        return render_to_string("learning/includes/review_queue_lists.html", context, request=request)
+
+    # The same for every facilitator: kept under the content version, which every submission, review step and
+    # revision bumps, so a newly submitted example shows at once.
+    pages = f"{request.GET.get('page', '')}|{request.GET.get('revisions_page', '')}"
+    lists = cached_fragment("review-queue", pages, render_lists)
+    return render(request, "learning/review_queue.html", {"lists": mark_safe(lists)})  # noqa: S308 (our template)
 
 
 def render_review(request, example, status=200, refused=False, **forms):
