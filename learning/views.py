@@ -9,7 +9,7 @@ from django.template.loader import render_to_string
 from django.utils.safestring import mark_safe
 from django.views.decorators.http import require_POST
 
-from ea_portal.content_version import cached_fragment
+from ea_portal.content_version import cached_fragment, cached_value
 from ea_portal.hooks import related_examples
 from ea_portal.keyset import keyset_page
 from learning import workflow
@@ -215,9 +215,9 @@ def example_detail(request, slug):
 # Leads' (and facilitators') own examples ------------------------------------------------------------------
 
 
-@login_required
-def my_examples(request):
-    require_contributor(request.user)
+def editable_examples_for_listing(user, state):
+    """The examples this user may edit, in the state asked for (or all), each with NCB's latest feedback and its
+    open revision's state, most recently active first."""
     latest_feedback = Transition.objects.filter(
         example=OuterRef("pk"), action__in=[Action.RETURN, Action.UNPUBLISH, Action.REVISION_RETURN]
     ).exclude(feedback="")
@@ -233,7 +233,7 @@ def my_examples(request):
         )
     )
     examples = (
-        LearningExample.objects.editable_by(request.user)
+        LearningExample.objects.editable_by(user)
         .select_related("partnership")
         .defer(*ROW_DEFERRED_FIELDS)
         .annotate(
@@ -244,14 +244,20 @@ def my_examples(request):
         # Most recent activity first, a return or a change to a revision included (example_last_activity_idx).
         .order_by("-last_activity", "-pk")
     )
+    return examples.filter(state=state) if state else examples
+
+
+@login_required
+def my_examples(request):
+    require_contributor(request.user)
     state = request.GET.get("state", "")
     if state not in State.values:
         state = ""
-    if state:
-        examples = examples.filter(state=state)
 
     def render_table():
-        page_obj = Paginator(examples, EXAMPLES_PER_PAGE).get_page(request.GET.get("page"))
+        page_obj = Paginator(editable_examples_for_listing(request.user, state), EXAMPLES_PER_PAGE).get_page(
+            request.GET.get("page")
+        )
         context = {"page_obj": page_obj, "current_state": state}
         return render_to_string("learning/includes/my_examples_table.html", context, request=request)
 
@@ -266,7 +272,15 @@ def my_examples(request):
         "table": mark_safe(table),  # noqa: S308 (HTML the portal's own template rendered)
         "states": State.choices,
         "current_state": state,
-        "led_partnerships": Partnership.objects.filter(pk__in=led_partnership_ids(request.user)).order_by("name"),
+        # Their names, for the introduction: shared like the table (renaming a partnership bumps the version).
+        "led_partnerships": cached_value(
+            f"led-partnership-names:{editors}",
+            lambda: list(
+                Partnership.objects.filter(pk__in=led_partnership_ids(request.user))
+                .order_by("name")
+                .values_list("name", flat=True)
+            ),
+        ),
     }
     return render(request, "learning/my_examples.html", context)
 

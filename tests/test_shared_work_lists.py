@@ -80,9 +80,9 @@ def test_leads_of_the_same_partnership_share_the_list_and_see_a_return_at_once(
     colleague = make_user("lead-a-2")
     Membership.objects.create(user=colleague, partnership=partnership_a, role=MembershipRole.LEAD)
     client = client_for(colleague)
-    # 1 the session, 2 the user, 3 whether they are a facilitator, 4 their led partnerships, 5 the partnerships'
-    # names for the introduction; the table comes from the shared cache.
-    with django_assert_num_queries(5):
+    # 1 the session, 2 the user, 3 whether they are a facilitator, 4 their led partnerships; the table and the
+    # partnerships' names for the introduction come from the shared cache.
+    with django_assert_num_queries(4):
         assert "Devon submitted example" in client.get(MY_EXAMPLES_URL).content.decode()
     with django_capture_on_commit_callbacks(execute=True):
         workflow.return_with_feedback(type("Request", (), {"user": colleague})(), example, "Name the contact, please.")
